@@ -1,0 +1,416 @@
+"""Ingestion of local files: DOCX, PDF, HTML (incl. the Ministry of Justice API's Word HTML) and plain text.
+
+``read_document(path)`` / ``read_bytes(data, name)`` turn a file into a :class:`Document` with normalised
+text (one paragraph per line) and a detected language. Bad input raises :class:`TarazaError` naming the
+file and the problem; callers that process batches report it and go on.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from .document import Document, TarazaError
+
+SUPPORTED = {".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".json": "html", ".txt": "txt", ".md": "txt"}
+
+# ---------------------------------------------------------------------------------------------------------
+# Normalisation
+
+_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u2009\u200a\u3000]+")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Word exports leak the state emblem's alt text into the text: «Описание: C:\Users\CBD\...\image001.jpg».
+_EMBLEM = re.compile(r"(Описание|Сүрөттөмө|Description)\s*:\s*\S*?\.(jpe?g|png|gif|bmp|emf|wmf)", re.I)
+_BANNER_START = re.compile(r"^\s*(Внимание\s*!|Көңүл\s+буруңуздар\s*!|Көңүл\s+бургула\s*!)", re.I)
+_BANNER_BODY = re.compile(r"(вступа\w*\s+в\s+силу|күчүнө\s+кир)", re.I)
+
+
+def normalize_line(line: str) -> str:
+    line = _INVISIBLE.sub("", line)
+    line = _EMBLEM.sub("", line)
+    line = line.replace("ё", "е").replace("Ё", "Е")
+    line = line.replace("\u2011", "-")
+    return _SPACES.sub(" ", line).strip()
+
+
+def normalize(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """Normalise raw paragraphs into text (one paragraph per line) and the list of banners.
+
+    Banners («Внимание! Изменения ... вступают в силу ...» / «Көңүл буруңуздар! ...») are metadata, not
+    clauses: the block that starts with the marker runs to the next empty paragraph; before the act's own
+    heading, a block announcing that changes enter into force is a banner too.
+    """
+    lines: list[str] = []
+    banners: list[str] = []
+    block: list[str] | None = None
+    seen_body = False
+    raw = [normalize_line(p) for p in paragraphs]
+    i = 0
+    while i < len(raw):
+        line = raw[i]
+        if block is not None:
+            if not line or _looks_like_heading(line):
+                banners.append(" ".join(block))
+                block = None
+                if not line:
+                    i += 1
+                    continue
+            else:
+                block.append(line)
+                i += 1
+                continue
+        if _BANNER_START.match(line):
+            block = [line]
+        elif line and not seen_body and _BANNER_BODY.search(line) and not _looks_like_heading(line):
+            # an unmarked entry-into-force note above the title: take the whole block up to a blank line
+            blk = [line]
+            j = i + 1
+            while j < len(raw) and raw[j] and not _looks_like_heading(raw[j]):
+                blk.append(raw[j])
+                j += 1
+            # lines of this note just above it (already in `lines`, since the block has no marker) move too
+            while lines and lines[-1] and not _looks_like_heading(lines[-1]) and len(lines[-1]) < 80:
+                blk.insert(0, lines.pop())
+            banners.append(" ".join(blk))
+            i = j
+            continue
+        elif line:
+            if _looks_like_heading(line):
+                seen_body = True
+            lines.append(line)
+        i += 1
+    if block:
+        banners.append(" ".join(block))
+    return "\n".join(lines), banners
+
+
+def _looks_like_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Language
+
+_KY_LETTERS = set("ңөүҢӨҮ")
+_KY_WORDS = re.compile(r"\b(жана|менен|боюнча|ушул|болуп|тарабынан|берене|мыйзам\w*|кылуу|жөнүндө)\b", re.I)
+_RU_WORDS = re.compile(r"\b(и|в|на|по|не|или|для|статья|закон\w*|который|которые|настоящего)\b", re.I)
+
+
+def detect_language(text: str) -> str | None:
+    """'ky', 'ru' or None. Kyrgyz is told by its own letters (ң ө ү) and function words, not by a model."""
+    sample = text[:200_000]
+    cyr = sum(1 for c in sample if "\u0400" <= c <= "\u04ff")
+    if cyr < 20:
+        return None
+    ky_letters = sum(1 for c in sample if c in _KY_LETTERS)
+    ky_words = len(_KY_WORDS.findall(sample))
+    ru_words = len(_RU_WORDS.findall(sample))
+    if ky_letters / cyr > 0.004 or ky_words > ru_words:
+        return "ky"
+    return "ru"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Readers: each returns a list of raw paragraphs
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Decode bytes that claim nothing reliable about their encoding (UTF-8, UTF-16, windows-1251)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = re.search(rb"charset\s*=\s*[\"']?([\w-]+)", data[:4096])
+        enc = declared.group(1).decode("ascii", "ignore").lower() if declared else "cp1251"
+        if enc in ("unicode", "utf-8", "utf8"):
+            enc = "cp1251"  # it was not UTF-8 after all; Word's Cyrillic pages are windows-1251
+        try:
+            text = data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            text = data.decode("cp1251", errors="replace")
+    return fix_mojibake(text)
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 bytes that were decoded as latin-1/cp1252 («Ð¡Ñ‚Ð°Ñ‚ÑŒÑ» → «Статья»)."""
+    if text.count("Ð") + text.count("Ñ") > 20 and sum("\u0400" <= c <= "\u04ff" for c in text[:5000]) < 50:
+        for enc in ("latin-1", "cp1252"):
+            try:
+                return text.encode(enc).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+    return text
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
+    """Paragraphs of a DOCX in body order (table rows as «cell | cell»), read straight from its XML.
+
+    Superscript digits after a digit become «-N» («Статья 21<sup>1</sup>» → «Статья 21-1»), the way inserted
+    articles are cited. The Word header holds the CBD display title; it goes into the metadata.
+    """
+    from lxml import etree
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise TarazaError(path, "DOCX is password-protected or an old binary .doc (OLE container), not a Word 2007+ file")
+        raise TarazaError(path, "not a valid DOCX (the file is not a ZIP archive; broken or truncated download?)")
+    names = set(zf.namelist())
+    if "word/document.xml" not in names:
+        if "EncryptionInfo" in names or "EncryptedPackage" in names:
+            raise TarazaError(path, "DOCX is password-protected")
+        raise TarazaError(path, "not a valid DOCX (word/document.xml is missing)")
+    try:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as exc:
+        raise TarazaError(path, f"broken DOCX: {exc}")
+    body = root.find(f"{_W}body")
+    paragraphs: list[str] = []
+    for el in body if body is not None else []:
+        if el.tag == f"{_W}p":
+            paragraphs.append(_docx_par_text(el))
+        elif el.tag == f"{_W}tbl":
+            for row in el.iter(f"{_W}tr"):
+                cells = [" ".join(_docx_par_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in row.iter(f"{_W}tc")]
+                paragraphs.append(" | ".join(cells))
+    meta = {}
+    header_texts = []
+    for name in sorted(n for n in names if re.match(r"word/header\d*\.xml", n)):
+        try:
+            h = etree.fromstring(zf.read(name))
+        except etree.XMLSyntaxError:
+            continue
+        t = " ".join(_docx_par_text(p) for p in h.iter(f"{_W}p")).strip()
+        if t and t not in header_texts:
+            header_texts.append(t)
+    if header_texts:
+        meta["display_title"] = normalize_line(max(header_texts, key=len))
+    return paragraphs, meta
+
+
+def _docx_par_text(p) -> str:
+    out: list[str] = []
+    for r in p.iter(f"{_W}r"):
+        rpr = r.find(f"{_W}rPr")
+        sup = False
+        if rpr is not None:
+            va = rpr.find(f"{_W}vertAlign")
+            sup = va is not None and va.get(f"{_W}val") == "superscript"
+        for child in r:
+            if child.tag == f"{_W}t":
+                t = child.text or ""
+                if sup and t.strip().rstrip(".").isdigit() and out and out[-1][-1:].isdigit():
+                    t = "-" + t.strip()
+                out.append(t)
+            elif child.tag in (f"{_W}br", f"{_W}cr", f"{_W}tab"):
+                out.append(" ")
+    return "".join(out)
+
+
+def read_pdf(data: bytes, path: str) -> tuple[list[str], dict]:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise TarazaError(path, "not a PDF (no %PDF signature)")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds of errors on broken files
+        if isinstance(exc, TarazaError):
+            raise
+        raise TarazaError(path, f"broken PDF: {exc.__class__.__name__}: {exc}")
+    if not pages:
+        raise TarazaError(path, "PDF has no pages")
+    if sum(len(p.strip()) for p in pages) < 20 * len(pages):
+        raise TarazaError(path, f"PDF has no text layer ({len(pages)} pages of images: a scan?); run OCR first")
+    return _join_pdf_lines(pages), {"pages": len(pages)}
+
+
+_PARA_START = re.compile(
+    r"^(Статья\s+\d|Глава\s+\d|ГЛАВА|РАЗДЕЛ|Раздел\s|\d+-(берене|статья|глава|бөлүм)|[IVXLC]+\s+БӨЛҮМ|"
+    r"\d+(-\d+)*\.\s|\d+(-\d+)*\)\s|[а-я]\)\s|[-–—•]\s|\()"
+)
+
+
+def _join_pdf_lines(pages: list[str]) -> list[str]:
+    """Rejoin the visual lines of a text PDF into paragraphs (page numbers dropped)."""
+    paragraphs: list[str] = []
+    cur = ""
+    for page in pages:
+        for line in page.splitlines():
+            s = line.strip()
+            if not s or re.fullmatch(r"[-–—]?\s*\d{1,4}\s*[-–—]?", s):
+                continue
+            starts = bool(_PARA_START.match(s)) or (s[:1].isupper() and cur.endswith((".", ":", ";")))
+            if cur and (starts or cur.endswith((":", ";"))):
+                paragraphs.append(cur)
+                cur = s
+            elif cur.endswith("-") and s[:1].islower():
+                cur = cur + s
+            else:
+                cur = f"{cur} {s}" if cur else s
+    if cur:
+        paragraphs.append(cur)
+    return paragraphs
+
+
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "div", "td", "th", "blockquote", "pre", "dd", "dt", "title"}
+
+
+def read_html(data: bytes, path: str) -> tuple[list[str], dict]:
+    """Paragraphs of an HTML page, including the CBD API's Word «filtered HTML».
+
+    The API returns JSON whose ``contentRu`` holds HTML that declares windows-1251 although the JSON is
+    UTF-8 (and Kyrgyz text arrives in ``contentRu`` too): the declaration is dropped and the string parsed
+    as text, never re-decoded as bytes.
+    """
+    from bs4 import BeautifulSoup
+
+    text = decode_text(data, path)
+    meta: dict = {}
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            obj = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise TarazaError(path, f"JSON is broken: {exc}")
+        html = obj.get("contentRu") or obj.get("contentKg") or obj.get("content")
+        if not html:
+            raise TarazaError(path, "JSON has no contentRu/contentKg field with the act's text")
+        meta.update({k: obj[k] for k in ("id", "nameRus", "nameKyr") if k in obj})
+        text = html
+    elif not re.search(r"<\s*(html|body|div|p|table|span|br|h\d)\b", text[:20000], re.I):
+        raise TarazaError(path, "not HTML (no HTML tags found)")
+    text = re.sub(r"<meta[^>]*charset[^>]*>", "", text, flags=re.I)
+    soup = BeautifulSoup(text, "lxml")
+    for bad in soup(["script", "style", "noscript", "head"]):
+        if bad.name == "head":
+            title = bad.find("title")
+            if title and title.get_text(strip=True):
+                meta["html_title"] = title.get_text(" ", strip=True)
+        bad.decompose()
+    for sup in soup.find_all("sup"):
+        t = sup.get_text().strip().rstrip(".")
+        prev = sup.previous_sibling
+        prev_text = prev.get_text() if hasattr(prev, "get_text") else str(prev or "")
+        if t.isdigit() and prev_text[-1:].isdigit():
+            sup.replace_with("-" + t + ("." if sup.get_text().strip().endswith(".") else ""))
+    for img in soup.find_all("img"):
+        img.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    paragraphs: list[str] = []
+    body = soup.body or soup
+    for el in body.find_all(True):
+        if el.name not in _BLOCKS:
+            continue
+        if el.name == "tr":
+            cells = [c.get_text(" ", strip=True) for c in el.find_all(["td", "th"], recursive=False)]
+            paragraphs.append(" | ".join(cells))
+            continue
+        if el.find_parent("tr") is not None:
+            continue
+        if any(child.name in _BLOCKS for child in el.find_all(True)):
+            # a container: its own loose text (outside child blocks) still counts
+            loose = "".join(s for s in el.find_all(string=True, recursive=False)).strip()
+            if loose:
+                paragraphs.append(loose)
+            continue
+        paragraphs.extend(el.get_text("").split("\n"))
+    if not paragraphs:
+        paragraphs = body.get_text("\n").split("\n")
+    return paragraphs, meta
+
+
+def read_txt(data: bytes, path: str) -> tuple[list[str], dict]:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TarazaError(path, "binary file, not text")
+    return decode_text(data, path).splitlines(), {}
+
+
+READERS = {"docx": read_docx, "pdf": read_pdf, "html": read_html, "txt": read_txt}
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    ext = Path(name).suffix.lower()
+    if ext in SUPPORTED:
+        return SUPPORTED[ext]
+    if data.startswith(b"PK"):
+        return "docx"
+    if data.lstrip().startswith(b"%PDF"):
+        return "pdf"
+    head = data[:2048].lower()
+    if b"<html" in head or b"<div" in head or b"<p" in head:
+        return "html"
+    if b"\x00" in data[:4096]:
+        raise TarazaError(name, f"unsupported file type {ext or '(no extension)'}: binary content")
+    return "txt"
+
+
+def language_hint(name: str) -> str | None:
+    m = re.search(r"[._-](ru|ky|kg)(?:[._-]|$)", Path(name).name.lower())
+    if not m:
+        return None
+    return "ky" if m.group(1) in ("ky", "kg") else "ru"
+
+
+def act_key_for(name: str) -> str:
+    """Identity of the act across versions and languages: the file stem without its language tag."""
+    stem = Path(name).name
+    stem = re.sub(r"\.(docx|pdf|html?|json|txt|md)$", "", stem, flags=re.I)
+    stem = re.sub(r"[._-](ru|ky|kg)(?=([._-]|$))", "", stem, count=1, flags=re.I)
+    return stem
+
+
+def read_bytes(data: bytes, name: str, *, source: str = "local", url: str = "", kind: str = "act",
+               language: str | None = None, made_up: bool = False) -> Document:
+    """Bytes of one file → Document. Raises TarazaError (with the file name) for anything unusable."""
+    if not data or not data.strip():
+        raise TarazaError(name, "empty file")
+    fmt = sniff_format(data, name)
+    paragraphs, meta = READERS[fmt](data, name)
+    text, banners = normalize(paragraphs)
+    if len(text) < 10:
+        raise TarazaError(name, f"no text found in the {fmt.upper()} file")
+    lang = language or detect_language(text)
+    if lang is None:
+        raise TarazaError(name, "text is in neither Russian nor Kyrgyz (too few Cyrillic letters)")
+    doc = Document(
+        path=str(name), sha256=hashlib.sha256(data).hexdigest(), format=fmt, text=text, language=lang,
+        source=source, url=url, kind=kind, banners=banners, made_up=made_up, act_key=act_key_for(name),
+    )
+    doc.title = meta.get("display_title") or meta.get("nameRus") or meta.get("html_title") or ""
+    return doc
+
+
+def read_document(path: str | Path, **kw) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TarazaError(path, f"cannot read: {exc.strerror or exc}")
+    return read_bytes(data, str(path), **kw)
+
+
+def iter_input_files(paths) -> list[Path]:
+    """Files named, and files found (recursively, sorted) in folders named; hidden files skipped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                              and f.name.lower() != "readme.md"))
+        else:
+            out.append(p)
+    return out
