@@ -52,7 +52,7 @@ def normalize(paragraphs: list[str]) -> tuple[str, list[str]]:
     while i < len(raw):
         line = raw[i]
         if block is not None:
-            if not line or _looks_like_heading(line):
+            if not line or _looks_like_heading(line) or _starts_unit(line) or len(block) >= 6:
                 banners.append(" ".join(block))
                 block = None
                 if not line:
@@ -64,11 +64,11 @@ def normalize(paragraphs: list[str]) -> tuple[str, list[str]]:
                 continue
         if _BANNER_START.match(line):
             block = [line]
-        elif line and not seen_body and _BANNER_BODY.search(line) and not _looks_like_heading(line):
+        elif line and not seen_body and _BANNER_BODY.search(line) and not _looks_like_heading(line) and not _starts_unit(line):
             # an unmarked entry-into-force note above the title: take the whole block up to a blank line
             blk = [line]
             j = i + 1
-            while j < len(raw) and raw[j] and not _looks_like_heading(raw[j]):
+            while j < len(raw) and raw[j] and not _looks_like_heading(raw[j]) and not _starts_unit(raw[j]):
                 blk.append(raw[j])
                 j += 1
             # lines of this note just above it (already in `lines`, since the block has no marker) move too
@@ -85,6 +85,13 @@ def normalize(paragraphs: list[str]) -> tuple[str, list[str]]:
     if block:
         banners.append(" ".join(block))
     return "\n".join(lines), banners
+
+
+def _starts_unit(line: str) -> bool:
+    """A banner never runs into an article, chapter or numbered part: those start the text again."""
+    from .structure import PART, POINT, match_structure
+
+    return bool(match_structure(line) or PART.match(line) or POINT.match(line))
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -303,9 +310,8 @@ def read_html(data: bytes, path: str) -> tuple[list[str], dict]:
         bad.decompose()
     for sup in soup.find_all("sup"):
         t = sup.get_text().strip().rstrip(".")
-        prev = sup.previous_sibling
-        prev_text = prev.get_text() if hasattr(prev, "get_text") else str(prev or "")
-        if t.isdigit() and prev_text[-1:].isdigit():
+        prev_text = sup.find_previous(string=True) or ""
+        if t.isdigit() and prev_text.rstrip()[-1:].isdigit() and prev_text == prev_text.rstrip():
             sup.replace_with("-" + t + ("." if sup.get_text().strip().endswith(".") else ""))
     for img in soup.find_all("img"):
         img.decompose()

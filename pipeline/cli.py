@@ -1,0 +1,137 @@
+"""The ``taraza`` command: one click group for every job.
+
+Each stage keeps its commands next to its code and is registered here in ``COMMANDS``; this file only
+wires things up and turns :class:`TarazaError` into a one-line message instead of a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .document import TarazaError
+
+DEFAULT_DB = os.environ.get("TARAZA_DB", "data/taraza.db")
+
+
+class Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except TarazaError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="TARAZA_DB",
+              help="Corpus database (SQLite) that commands read and write.")
+@click.version_option(package_name="taraza")
+@click.pass_context
+def main(ctx, db_path):
+    """Taraza: anti-corruption expertise of Kyrgyz legal acts and drafts (Russian and Kyrgyz),
+    and monitoring of anti-corruption action plans.
+
+    \b
+    Examples:
+      taraza ingest ../shared/corpus-samples/cbd-minjust-docx/
+      taraza parse draft.docx --json
+      taraza --db other.db ingest reports/
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path
+
+
+def open_db_from(ctx):
+    from corpus import open_db
+
+    return open_db(ctx.obj["db_path"])
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any file could not be ingested.")
+@click.option("--source", default="local", show_default=True, help="Source label stored with each document.")
+@click.option("--kind", type=click.Choice(["act", "draft", "report", "plan"]), default="act", show_default=True)
+@click.pass_context
+def ingest(ctx, paths, strict, source, kind):
+    """Read DOCX, PDF, HTML and text files (or folders of them) into the corpus database.
+
+    Each file is normalised, its language detected (ru/ky), its legal structure parsed into articles and
+    clauses, and Russian/Kyrgyz editions of one act linked. The same file twice changes nothing; a changed
+    file becomes a new version and the old one is kept. Files that cannot be read are reported by name with
+    the reason and the rest are ingested.
+
+    \b
+    Example:
+      taraza ingest ../shared/corpus-samples/cbd-minjust-docx/ --strict
+    """
+    from .ingest import iter_input_files
+    from .store import ingest_files
+
+    db = open_db_from(ctx)
+    files = iter_input_files(paths)
+    report = ingest_files(db, files, source=source, kind=kind, progress=lambda m: click.echo(m, err=True))
+    click.echo(
+        f"{report['new']} new, {report['new_version']} new versions, {report['unchanged']} unchanged, "
+        f"{len(report['errors'])} failed, {report['links']} RU/KY links"
+    )
+    for path, reason in report["errors"]:
+        click.echo(f"  failed: {path}: {reason}", err=True)
+    if strict and report["errors"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the header, tree and clauses as JSON.")
+def parse(file, as_json):
+    """Parse one act into its structure: sections, chapters, articles, parts, points, subpoints.
+
+    Without --json prints an outline; with --json prints {"language", "header", "tree", "clauses"}: every tree
+    node has kind, number (as written), heading and children; every clause has its path («ст. 12 ч. 3 п. 2»),
+    character offsets into the normalised text and the article heading.
+
+    \b
+    Example:
+      taraza parse ../shared/corpus-samples/cbd-minjust-docx/constitution-2021.ky.docx --json
+    """
+    from .ingest import read_document
+    from .structure import parse_document
+
+    doc = read_document(file)
+    st = parse_document(doc)
+    if as_json:
+        out = {"file": str(file), "language": doc.language, "banners": doc.banners, **st.to_dict()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    h = st.header
+    click.echo(f"{file} [{doc.language}] {h.get('act_type', '')} {h.get('act_date', '')} № {h.get('act_number', '')}")
+    click.echo(f"  {h.get('title', '')}")
+
+    def show(nodes, depth):
+        for n in nodes:
+            if n.kind in ("section", "chapter", "article"):
+                click.echo(f"{'  ' * depth}{n.kind} {n.number}. {n.heading}")
+                show(n.children, depth + 1)
+
+    show(st.tree, 1)
+    click.echo(f"{len(st.articles)} articles, {len(st.clauses)} clauses")
+
+
+# Commands defined by the other stages, registered by module name (module.attribute).
+COMMANDS: list[str] = [
+]
+
+
+def _register():
+    for spec in COMMANDS:
+        module, attr = spec.split(":")
+        main.add_command(getattr(importlib.import_module(module), attr))
+
+
+_register()

@@ -1,0 +1,80 @@
+"""Implementation status of a report passage: done / in_progress / not_done / unclear.
+
+The cues are data (``rules/status_cues.yml``): weighted regular expressions for Russian and Kyrgyz. Overlapping
+cues of different statuses are resolved by the longest match («не проведен» beats «проведен»); then the status
+with the highest total weight wins, ties going to the more cautious status.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES = Path(__file__).resolve().parents[1] / "rules" / "status_cues.yml"
+STATUSES = ("done", "in_progress", "not_done", "unclear")
+# ties go to the more cautious reading
+_CAUTION = {"not_done": 3, "in_progress": 2, "done": 1}
+# the order a measure's passages are aggregated in (matching.md §5.4: done > in_progress > not_done)
+AGGREGATE_ORDER = ("done", "in_progress", "not_done", "unclear")
+
+
+@dataclass
+class StatusResult:
+    status: str
+    scores: dict = field(default_factory=dict)
+    cues: list = field(default_factory=list)   # [(status, matched text)]
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float]]]]:
+    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
+    out: dict = {}
+    for status, by_lang in data["cues"].items():
+        if status not in _CAUTION:
+            raise ValueError(f"{path or RULES}: unknown status {status!r}")
+        for lang, cues in by_lang.items():
+            out.setdefault(lang, {}).setdefault(status, [])
+            for c in cues:
+                out[lang][status].append((re.compile(c["re"], re.I | re.U), float(c.get("w", 1.0))))
+    return out
+
+
+def classify_status(text: str, lang: str = "ru") -> StatusResult:
+    """Status of one passage from its cues. Both languages' cues run (reports mix them), the passage's own first."""
+    cues = load_cues()
+    text_n = text.lower().replace("ё", "е")
+    hits: list[tuple[int, int, str, float]] = []
+    langs = [lang] + [l for l in cues if l != lang]
+    for l in langs:
+        for status, patterns in cues.get(l, {}).items():
+            for pat, w in patterns:
+                for m in pat.finditer(text_n):
+                    if m.end() > m.start():
+                        hits.append((m.start(), m.end(), status, w))
+    # longest match wins where cues of different statuses overlap
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    kept: list[tuple[int, int, str, float]] = []
+    for h in hits:
+        if any(h[0] < k[1] and k[0] < h[1] and k[2] != h[2] for k in kept):
+            continue
+        if any(h[0] == k[0] and h[1] == k[1] for k in kept):
+            continue  # the same words counted once
+        kept.append(h)
+    scores = {s: 0.0 for s in _CAUTION}
+    for _, _, status, w in kept:
+        scores[status] += w
+    best = max(scores, key=lambda s: (scores[s], _CAUTION[s]))
+    status = best if scores[best] > 0 else "unclear"
+    return StatusResult(status, scores, [(k[2], text[k[0]:k[1]]) for k in sorted(kept)])
+
+
+def aggregate_status(statuses) -> str:
+    """A measure's latest reported status over its passages: done > in_progress > not_done > unclear."""
+    present = set(statuses)
+    for s in AGGREGATE_ORDER:
+        if s in present:
+            return s
+    return "unclear"

@@ -1,0 +1,356 @@
+"""Build the public database that Datasette serves from the corpus database.
+
+The public database is a read-only copy shaped for browsing: every corpus table declared in
+``corpus/schema/*.yml`` is copied (so tables added by later stages appear without code changes) minus
+the bulky or private columns listed in :data:`DROP`, plus the derived columns in :data:`EXTRA`
+(year, facet columns denormalised from the act onto its clauses, flag counts and a Markdown summary of
+a clause's flags, labels so Datasette links rows by name). Foreign keys from the corpus schema are kept
+when both ends are published; every foreign-key column and every facet or sortable column named in
+``metadata.yml`` gets an index; full-text tables are created with sqlite-utils ``enable_fts``
+(``unicode61``) so Datasette and datasette-search-all detect them. Derived columns and views that need
+a table another stage has not written yet are left out, so publishing works at every stage of the
+project.
+
+The database is built in a temporary file beside the target and renamed into place at the end: a
+served copy is never half-written.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import sqlite_utils
+import yaml
+
+from corpus import load_schema
+from .document import TarazaError
+
+ROOT = Path(__file__).resolve().parents[1]
+METADATA = ROOT / "metadata.yml"
+DEFAULT_OUT = Path("data") / "site" / "taraza.db"
+# The Datasette database name (file stem) the metadata, canned queries and dashboards are written for.
+DB_NAME = "taraza"
+
+# Corpus tables that are published, in the names the stages' schema fragments use. Anything else
+# (scraper state, HTTP cache, ingest errors naming paths on someone's machine) stays private. A schema
+# fragment can also say `publish: true` or `publish: false` on a table to override this list.
+PUBLIC_TABLES = {
+    "documents", "articles", "clauses", "act_links",
+    "factors", "flags", "document_findings", "findings",
+    "plans", "sections", "tasks", "measures", "agencies", "measure_agencies", "plan_agencies",
+    "reports", "passages", "matches", "figures", "coverage", "measure_coverage",
+}
+# Columns not published: the full normalised text of whole documents (clauses carry the text in
+# searchable pieces), local file paths, and raw payloads other stages keep for re-processing.
+DROP = {
+    "documents": {"text", "path"},
+    "*": {"raw", "raw_html", "raw_text", "payload", "features", "vector", "embedding"},
+}
+# Full-text columns that differ from the corpus schema's `fts:` declaration.
+FTS_OVERRIDE = {"documents": ["title", "act_number", "issuing_body"]}
+
+
+@dataclass
+class Extra:
+    """A derived column: SQL over the corpus table (alias ``t``, corpus schema ``c``)."""
+
+    type: type
+    sql: str
+    requires: list[str] = field(default_factory=list)  # "table" or "table.column" in the corpus
+    # SQL used while a required table is missing, so the public columns (and the canned queries that
+    # read them) are the same at every stage; None leaves the column out.
+    default: str | None = None
+
+
+# Flag summaries: one Markdown line per flag, best score first, the factor's name when the typology is
+# there. Text from documents goes through md_escape so it renders as text, never as markup.
+_FLAG_LINE = (
+    "'- **' || md_escape(coalesce({name}, f.factor)) || '** (' || printf('%.2f', f.score) || ')'"
+    " || coalesce(': ' || md_escape(f.explanation), '')"
+)
+
+EXTRA: dict[str, dict[str, Extra]] = {
+    "documents": {
+        "file": Extra(str, "file_name(t.path)"),
+        "year": Extra(int, "cast(nullif(substr(t.act_date, 1, 4), '') as integer)"),
+        "n_flags": Extra(int, "(select count(*) from c.flags f join c.clauses cl on cl.id = f.clause_id"
+                              " where cl.document_id = t.id)", ["flags.clause_id"], "0"),
+    },
+    "clauses": {
+        # Facets of the act, copied onto each clause so clause pages facet and filter without joins.
+        "language": Extra(str, "(select d.language from c.documents d where d.id = t.document_id)"),
+        "kind_of_document": Extra(str, "(select d.kind from c.documents d where d.id = t.document_id)"),
+        "act_type": Extra(str, "(select d.act_type from c.documents d where d.id = t.document_id)"),
+        "issuing_body": Extra(str, "(select d.issuing_body from c.documents d where d.id = t.document_id)"),
+        "year": Extra(int, "(select cast(nullif(substr(d.act_date, 1, 4), '') as integer)"
+                           " from c.documents d where d.id = t.document_id)"),
+        "is_current": Extra(int, "(select d.is_current from c.documents d where d.id = t.document_id)"),
+        # Label for links from flags and matches: «ст. 12 ч. 3 — Закон ...».
+        "label": Extra(str, "t.path || ' — ' || coalesce((select substr(d.title, 1, 80) from c.documents d"
+                            " where d.id = t.document_id), '')"),
+        "n_flags": Extra(int, "(select count(*) from c.flags f where f.clause_id = t.id)",
+                         ["flags.clause_id"], "0"),
+        "max_score": Extra(float, "(select max(f.score) from c.flags f where f.clause_id = t.id)",
+                           ["flags.clause_id", "flags.score"], "null"),
+        "factors": Extra(str, "(select json_group_array(distinct f.factor) from c.flags f"
+                              " where f.clause_id = t.id)", ["flags.clause_id", "flags.factor"], "'[]'"),
+        "flags_markdown": Extra(
+            str,
+            "(select group_concat(line, char(10)) from (select "
+            + _FLAG_LINE.format(name="(select x.name_ru from c.factors x where x.id = f.factor)")
+            + " as line from c.flags f where f.clause_id = t.id order by f.score desc))",
+            ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation", "factors.name_ru"],
+        ),
+    },
+}
+# The same flag summary without the typology table (the analyzer may land flags before factors).
+FALLBACK_EXTRA = {
+    ("clauses", "flags_markdown"): Extra(
+        str,
+        "(select group_concat(line, char(10)) from (select " + _FLAG_LINE.format(name="null")
+        + " as line from c.flags f where f.clause_id = t.id order by f.score desc))",
+        ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation"],
+        "null",
+    ),
+}
+
+
+def file_name(path):
+    return os.path.basename(path) if path else path
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md_escape(text):
+    """Text → Markdown showing exactly that text (same rule as the search plugin's highlighter)."""
+    if text is None:
+        return None
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _corpus_columns(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """Tables of the attached corpus and their declared column types."""
+    tables = [r[0] for r in conn.execute("select name from c.sqlite_master where type = 'table'")]
+    out = {}
+    for t in tables:
+        out[t] = {r[1]: (r[2] or "") for r in conn.execute(f'pragma c.table_info("{t}")')}
+    return out
+
+
+def _has(requirement: str, corpus: dict[str, dict[str, str]]) -> bool:
+    table, _, column = requirement.partition(".")
+    return table in corpus and (not column or column in corpus[table])
+
+
+_SQL_TYPES = {"INTEGER": int, "INT": int, "REAL": float, "FLOAT": float, "TEXT": str, "": str}
+
+
+def _facet_columns(metadata: dict) -> dict[str, set[str]]:
+    """Columns metadata.yml facets or sorts on, per table: each gets an index."""
+    out: dict[str, set[str]] = {}
+    tables = ((metadata.get("databases") or {}).get(DB_NAME) or {}).get("tables") or {}
+    for table, meta in tables.items():
+        cols = out.setdefault(table, set())
+        for facet in meta.get("facets") or []:
+            cols.update(facet.values() if isinstance(facet, dict) else [facet])
+        cols.update(meta.get("sortable_columns") or [])
+        for key in ("sort", "sort_desc"):
+            if meta.get(key):
+                cols.add(meta[key])
+    return out
+
+
+def load_metadata(path: Path = METADATA) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def publish(corpus_path: str | Path, out_path: str | Path = DEFAULT_OUT, *, progress=None) -> dict:
+    """Build the public database at ``out_path`` from the corpus database; returns counts and timings."""
+    say = progress or (lambda msg: None)
+    corpus_path, out_path = Path(corpus_path), Path(out_path)
+    if not corpus_path.is_file():
+        raise TarazaError(corpus_path, "corpus database not found (run `taraza ingest` first)")
+    started = time.perf_counter()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".building")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(tmp)
+    conn.create_function("file_name", 1, file_name, deterministic=True)
+    conn.create_function("md_escape", 1, md_escape, deterministic=True)
+    try:
+        conn.execute("attach database ? as c", (f"file:{corpus_path.resolve()}?mode=ro",))
+    except sqlite3.OperationalError:
+        conn.execute("attach database ? as c", (str(corpus_path.resolve()),))
+    try:
+        if "documents" not in {r[0] for r in conn.execute("select name from c.sqlite_master")}:
+            raise TarazaError(corpus_path, "not a Taraza corpus database (no documents table)")
+        db = sqlite_utils.Database(conn)
+        counts = _copy_tables(conn, db, say)
+        _create_views(conn, db, say)
+        conn.commit()
+        conn.execute("detach database c")
+        conn.execute("analyze")
+        conn.commit()
+        conn.execute("vacuum")
+        conn.close()
+    except BaseException:
+        conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, out_path)
+    return {
+        "path": str(out_path),
+        "tables": counts,
+        "seconds": round(time.perf_counter() - started, 2),
+        "bytes": out_path.stat().st_size,
+    }
+
+
+def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
+    schema = load_schema()
+    corpus = _corpus_columns(conn)
+    facets = _facet_columns(load_metadata()) if METADATA.is_file() else {}
+    counts: dict[str, int] = {}
+    for name, spec in schema["tables"].items():
+        if name not in corpus or not spec.get("publish", name in PUBLIC_TABLES):
+            continue
+        drop = DROP.get(name, set()) | DROP["*"]
+        columns = {c: _SQL_TYPES.get(t.upper(), str) for c, t in corpus[name].items() if c not in drop}
+        extras = {}
+        for col, extra in EXTRA.get(name, {}).items():
+            if not all(_has(r, corpus) for r in extra.requires):
+                fallback = FALLBACK_EXTRA.get((name, col))
+                if fallback and all(_has(r, corpus) for r in fallback.requires):
+                    extra = fallback
+                elif extra.default is not None:
+                    extra = Extra(extra.type, extra.default)
+                else:
+                    continue
+            if col not in columns:
+                extras[col] = extra
+        pk = spec["pk"]
+        published = set(db.table_names())
+        fks = [tuple(fk) for fk in spec.get("foreign_keys") or []
+               if fk[0] in columns and (fk[1] in published or fk[1] == name)]
+        db[name].create({**columns, **{c: e.type for c, e in extras.items()}}, pk=pk, foreign_keys=fks or None)
+        select = [f't."{c}"' for c in columns] + [e.sql for e in extras.values()]
+        target = ", ".join(f'"{c}"' for c in [*columns, *extras])
+        conn.execute(f'insert into main."{name}" ({target}) select {", ".join(select)} from c."{name}" t')
+        counts[name] = db[name].count
+        say(f"{name}: {counts[name]} rows")
+        table = db[name]
+        index_cols = {fk[0] for fk in fks} | {c for c in facets.get(name, ()) if c in table.columns_dict}
+        for cols in spec.get("indexes") or []:
+            if all(c in table.columns_dict for c in cols):
+                table.create_index(cols, if_not_exists=True)
+        for col in sorted(index_cols):
+            table.create_index([col], if_not_exists=True)
+        fts = [c for c in FTS_OVERRIDE.get(name, spec.get("fts") or []) if c in table.columns_dict]
+        if fts:
+            table.enable_fts(fts, tokenize="unicode61", create_triggers=False)
+            db[f"{name}_fts"].optimize()
+    return counts
+
+
+def _create_views(conn, db: sqlite_utils.Database, say) -> None:
+    """Views of the corpus schema that work over the published tables (others wait for their tables)."""
+    for name, sql in load_schema()["views"].items():
+        try:
+            db.create_view(name, sql.strip(), replace=True)
+            conn.execute(f'select * from "{name}" limit 0')
+        except sqlite3.Error as exc:
+            db.execute(f'drop view if exists "{name}"')
+            say(f"view {name} skipped: {exc}")
+
+
+def prune_metadata(metadata: dict, db_path: str | Path) -> tuple[dict, list[str]]:
+    """Drop canned queries and dashboard charts that cannot run on this database yet.
+
+    Each one is compiled (EXPLAIN) against the database with the search functions registered; those
+    that name a table or column another stage has not produced are removed, with a note per removal,
+    so the site shows what exists instead of error pages.
+    """
+    import copy
+
+    from plugins.fts_ru_ky import prepare_connection
+
+    metadata = copy.deepcopy(metadata)
+    notes: list[str] = []
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    prepare_connection(conn)
+
+    def runs(sql: str) -> str | None:
+        sql = re.sub(r"\[\[(.*?)\]\]", "", sql, flags=re.S)  # dashboard filter blocks
+        params = {p: None for p in re.findall(r"(?<!:):(\w+)", sql)}
+        try:
+            conn.execute("explain " + sql, params)
+            return None
+        except sqlite3.Error as exc:
+            return str(exc)
+
+    try:
+        db_meta = (metadata.get("databases") or {}).get(DB_NAME) or {}
+        for name, q in list((db_meta.get("queries") or {}).items()):
+            error = runs(q["sql"] if isinstance(q, dict) else q)
+            if error:
+                del db_meta["queries"][name]
+                notes.append(f"query {name} left out: {error}")
+        dashboards = (metadata.get("plugins") or {}).get("datasette-dashboards") or {}
+        for dash_name, dash in list(dashboards.items()):
+            charts = dash.get("charts") or {}
+            for chart_name, chart in list(charts.items()):
+                if chart.get("query") and (error := runs(chart["query"])):
+                    del charts[chart_name]
+                    notes.append(f"dashboard {dash_name}: chart {chart_name} left out: {error}")
+            if "layout" in dash:
+                # Rows of the grid must stay equally long: removed charts become empty cells.
+                dash["layout"] = [[c if c in charts or c == "." else "." for c in row] for row in dash["layout"]]
+                dash["layout"] = [row for row in dash["layout"] if any(c != "." for c in row)]
+            if not charts:
+                del dashboards[dash_name]
+        for filt_dash in dashboards.values():
+            for fname, filt in list((filt_dash.get("filters") or {}).items()):
+                if filt.get("query") and runs(filt["query"]):
+                    del filt_dash["filters"][fname]
+    finally:
+        conn.close()
+    return metadata, notes
+
+
+@click.command("publish")
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT)
+@click.pass_context
+def publish_command(ctx, out):
+    """Build the public, read-only database for Datasette from the corpus database.
+
+    Copies acts and their editions, articles, clauses, RU/KY links and whatever later stages have
+    written (factor flags and typology, plans, measures, agencies, report passages, matches, coverage),
+    leaving out full document texts and local paths; adds labels, foreign keys, facet indexes and
+    full-text indexes (unicode61), and writes a metadata.yml beside it with the canned queries and
+    dashboard charts that run on this database. OUT defaults to data/site/taraza.db (the file must be
+    named taraza.db for metadata.yml to apply).
+
+    \b
+    Example:
+      taraza --db data/taraza.db publish data/site/taraza.db
+      taraza serve data/site/taraza.db
+    """
+    report = publish(ctx.obj["db_path"], out, progress=lambda m: click.echo(f"  {m}", err=True))
+    if out.stem != DB_NAME:
+        click.echo(f"warning: {out.name} is not named {DB_NAME}.db: metadata.yml will not apply", err=True)
+    if METADATA.is_file():
+        pruned, notes = prune_metadata(load_metadata(), out)
+        for note in notes:
+            click.echo(f"  {note}", err=True)
+        meta_out = out.with_name("metadata.yml")
+        meta_out.write_text(yaml.safe_dump(pruned, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    total = sum(report["tables"].values())
+    click.echo(f"published {out}: {len(report['tables'])} tables, {total} rows, "
+               f"{report['bytes'] / 1e6:.1f} MB in {report['seconds']} s")

@@ -1,0 +1,409 @@
+"""Legal structure of Russian and Kyrgyz acts: header, tree and flat clause list.
+
+Works on the normalised text (one paragraph per line). Numbering follows the acts of the Kyrgyz Republic:
+
+* sections  «РАЗДЕЛ I.», «РАЗДЕЛ ПЕРВЫЙ.», «I БӨЛҮМ.», «БИРИНЧИ БӨЛҮМ.», «1-бөлүм»
+* chapters  «Глава 3.», «ГЛАВА I.», «3-глава.», «I ГЛАВА.», «1-Глава»
+* articles  «Статья 12.», «Статья 21-1.», «12-берене.» (new codes), «12-статья.» (older codes)
+* parts «1.», points «1)», subpoints «а)»; dash items «-» and unnumbered paragraphs (абзацы)
+
+Acts without articles (resolutions, regulations) number their points «1.» directly: those become points
+(«п. 3»), «1)» and «а)» subpoints. The clause list holds every paragraph of the body that carries a norm:
+lead-ins that end in «:» and introduce a list are not clauses themselves but travel with each list item.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Clause, Document, Node, Structure
+
+_NUM = r"\d+(?:-\d+)*"
+ROMAN = r"[IVXLC]+"
+_ORDINALS_RU = r"ПЕРВЫЙ|ВТОРОЙ|ТРЕТИЙ|ЧЕТВЕРТЫЙ|ПЯТЫЙ|ШЕСТОЙ|СЕДЬМОЙ|ВОСЬМОЙ|ДЕВЯТЫЙ|ДЕСЯТЫЙ"
+_ORDINALS_KY = r"БИРИНЧИ|ЭКИНЧИ|ҮЧҮНЧҮ|ТӨРТҮНЧҮ|БЕШИНЧИ|АЛТЫНЧЫ|ЖЕТИНЧИ|СЕГИЗИНЧИ|ТОГУЗУНЧУ|ОНУНЧУ"
+
+# (kind, regex): group "num" is the number as written, group "head" the heading on the same line.
+STRUCTURE_PATTERNS = [
+    ("section", re.compile(rf"^(?:РАЗДЕЛ|Раздел)\s+(?P<num>{ROMAN}|{_NUM}|{_ORDINALS_RU})\b\.?\s*(?P<head>.*)$")),
+    ("section", re.compile(rf"^(?P<num>{ROMAN}|{_ORDINALS_KY})\s+БӨЛҮМ\b\.?\s*(?P<head>.*)$")),
+    ("section", re.compile(rf"^(?P<num>{_NUM})-(?:бөлүм|БӨЛҮМ|Бөлүм)\b\.?\s*(?P<head>.*)$")),
+    ("chapter", re.compile(rf"^(?:Глава|ГЛАВА)\s+(?P<num>{_NUM}|{ROMAN})\b\.?\s*(?P<head>.*)$")),
+    ("chapter", re.compile(rf"^(?P<num>{_NUM})-(?:глава|Глава|ГЛАВА|бап|Бап|БАП)\b\.?\s*(?P<head>.*)$")),
+    ("chapter", re.compile(rf"^(?P<num>{ROMAN})\s+(?:ГЛАВА|Глава|глава|БАП)\b\.?\s*(?P<head>.*)$")),
+    # An article heading is «Статья N» alone or followed by «.»: «Статья 21 настоящего Кодекса ...» is a mention.
+    # A heading without the dot must start with a capital and not end like a sentence («148-берене Сотко ...»).
+    ("article", re.compile(rf"^(?:Статья|СТАТЬЯ)\s+(?P<num>{_NUM})(?:\s*$|\s*\.\s*(?P<head>.*)$|\s+(?P<head2>[А-ЯӨҮҢ][^\n]{{0,250}}[^.;:\n])$)")),
+    ("article", re.compile(rf"^(?P<num>{_NUM})\s?-\s?(?:берене|статья|Берене|Статья|БЕРЕНЕ)(?P<sup>\d+)?(?:\s*$|\s*\.\s*(?P<head>.*)$|\s+(?P<head2>[А-ЯӨҮҢ][^\n]{{0,250}}[^.;:\n])$)")),
+]
+PART = re.compile(r"^(?P<num>\d+(?:-\d+)*(?:\.\d+)*)\.\s*(?=\S)(?!\d)")
+POINT = re.compile(r"^(?P<num>\d+(?:-\d+)*)\)\s*")
+SUBPOINT = re.compile(r"^(?P<num>[а-яөүңa-z])\)\s*")
+DASH = re.compile(r"^[-–—•]\s*")
+NOTE = re.compile(r"^\((?:В\s+редакции|В\s+ред\.|Утратил|Исключ|Дополн|.*\b(?:редакцияларына|редакциясына|ылайык|Мыйзамы\s+менен)\b).*\)\.?$", re.I)
+ANNEX = re.compile(r"^(Приложение|ПРИЛОЖЕНИЕ|Тиркеме|ТИРКЕМЕ)(\s*(№\s*)?\d+)?\.?$")
+DIVISION = re.compile(r"^(ОБЩАЯ|ОСОБЕННАЯ|ЗАКЛЮЧИТЕЛЬНАЯ)\s+ЧАСТЬ|^(ЖАЛПЫ|ӨЗГӨЧӨ|АТАЙЫН)\s+БӨЛҮК", re.I)
+
+KIND_ABBR = {"article": "ст.", "part": "ч.", "point": "п.", "subpoint": "пп.", "paragraph": "абз.", "item": "абз."}
+
+
+def match_structure(line: str):
+    for kind, rx in STRUCTURE_PATTERNS:
+        m = rx.match(line)
+        if m:
+            groups = m.groupdict()
+            num = m.group("num") + (f"-{groups['sup']}" if groups.get("sup") else "")
+            return kind, num, (groups.get("head") or groups.get("head2") or "").strip()
+    return None
+
+
+def _is_heading_continuation(line: str) -> bool:
+    """A heading written on the paragraph after «Статья 7.»: short, unnumbered, not ending like a sentence."""
+    return (
+        len(line) < 300
+        and not line.endswith((".", ":", ";"))
+        and not PART.match(line) and not POINT.match(line) and not SUBPOINT.match(line) and not DASH.match(line)
+        and match_structure(line) is None
+        and not NOTE.match(line)
+    )
+
+
+@dataclass
+class _Line:
+    text: str
+    start: int
+    end: int
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            out.append(_Line(raw, pos, pos + len(raw)))
+        pos += len(raw) + 1
+    return out
+
+
+def parse_document(doc: Document) -> Structure:
+    return parse_text(doc.text, language=doc.language, display_title=doc.title)
+
+
+def parse_text(text: str, language: str = "ru", display_title: str = "") -> Structure:
+    lines = _lines(text)
+    first_body = next((i for i, ln in enumerate(lines) if match_structure(ln.text)), None)
+    has_articles = any(match_structure(ln.text) and match_structure(ln.text)[0] == "article" for ln in lines)
+    if first_body is None:
+        first_body = _first_numbered(lines)
+    header_lines = lines[:first_body]
+    header = parse_header([ln.text for ln in header_lines], display_title, language)
+    builder = _TreeBuilder(has_articles)
+    i = first_body
+    while i < len(lines):
+        ln = lines[i]
+        st = match_structure(ln.text)
+        if st:
+            kind, num, head = st
+            consumed = 0
+            if not head and i + 1 < len(lines) and _is_heading_continuation(lines[i + 1].text):
+                # «Статья 7.» / «Трудовые отношения...» — the heading is the next paragraph
+                if kind != "article" or not lines[i + 1].text[:1].islower():
+                    head = lines[i + 1].text
+                    consumed = 1
+            end = lines[i + consumed].end
+            builder.open_structure(kind, num, head, ln.start, end)
+            i += 1 + consumed
+            continue
+        builder.add_paragraph(ln)
+        i += 1
+    tree = builder.finish()
+    clauses = _collect_clauses(tree, text)
+    return Structure(header=header, tree=tree, clauses=clauses)
+
+
+def _first_numbered(lines: list[_Line]) -> int:
+    """Without articles, the body starts at the first numbered point after the preamble."""
+    for i, ln in enumerate(lines):
+        if PART.match(ln.text) and i > 0:
+            return i
+    return len(lines)
+
+
+class _TreeBuilder:
+    def __init__(self, has_articles: bool):
+        self.has_articles = has_articles
+        self.roots: list[Node] = []
+        self.section: Node | None = None
+        self.chapter: Node | None = None
+        self.article: Node | None = None
+        self.stack: list[Node] = []  # numbered units inside the current article (or act body)
+        self.annex = 0
+
+    # -- containers
+    def _container(self) -> list[Node]:
+        if self.article is not None:
+            return self.article.children
+        if self.chapter is not None:
+            return self.chapter.children
+        if self.section is not None:
+            return self.section.children
+        return self.roots
+
+    def open_structure(self, kind: str, num: str, head: str, start: int, end: int):
+        node = Node(kind, num, head, start, end)
+        self.stack = []
+        if kind == "section":
+            self.roots.append(node)
+            self.section, self.chapter, self.article = node, None, None
+        elif kind == "chapter":
+            (self.section.children if self.section else self.roots).append(node)
+            self.chapter, self.article = node, None
+        else:
+            parent = self.chapter or self.section
+            (parent.children if parent else self.roots).append(node)
+            self.article = node
+        self._extend(end)
+
+    def _extend(self, end: int):
+        for n in (self.section, self.chapter, self.article, *self.stack):
+            if n is not None and n.end < end:
+                n.end = end
+
+    # -- paragraphs
+    def add_paragraph(self, ln: _Line):
+        t = ln.text
+        if DIVISION.match(t) and _upper_ratio(t) > 0.8:
+            return  # «ОБЩАЯ ЧАСТЬ» / «ЖАЛПЫ БӨЛҮК»: a division of the code above sections, not a norm
+        if NOTE.match(t):
+            return  # editorial history «(В редакции Закона КР от ...)»: metadata of the unit above
+        if ANNEX.match(t) and not self.has_articles:
+            self.annex += 1
+            self.stack = []
+            return
+        top_kind = "part" if self.has_articles else "point"
+        m = PART.match(t)
+        if m and (self.article is not None or not self.has_articles):
+            self._push(top_kind, m.group("num"), ln, level=1)
+            return
+        m = POINT.match(t)
+        if m:
+            self._push("point" if self.has_articles else "subpoint", m.group("num"), ln, level=2)
+            return
+        m = SUBPOINT.match(t)
+        if m and self.stack:
+            self._push("subpoint", m.group("num"), ln, level=3)
+            return
+        if DASH.match(t):
+            parent = self._lead_in_parent()
+            siblings = parent.children if parent else self._container()
+            n = sum(1 for c in siblings if c.kind in ("item", "paragraph")) + (2 if parent is not None else 1)
+            node = Node("item", str(n), "", ln.start, ln.end, text=t)
+            node.level = (parent.level + 1) if parent is not None else 4  # type: ignore[attr-defined]
+            siblings.append(node)
+            self.stack = [s for s in self.stack if s is not parent and getattr(s, "level", 0) < node.level] + ([parent] if parent else [])
+            self.stack.append(node)
+            self._extend(ln.end)
+            return
+        # an unnumbered paragraph: continuation of the current numbered unit, or an абзац of the article
+        host = self._paragraph_host()
+        siblings = host.children if host is not None else self._container()
+        n = sum(1 for c in siblings if c.kind in ("item", "paragraph")) + (2 if host is not None else 1)
+        node = Node("paragraph", str(n), "", ln.start, ln.end, text=t)
+        siblings.append(node)
+        self._extend(ln.end)
+
+    def _lead_in_parent(self) -> Node | None:
+        for node in reversed(self.stack):
+            if node.kind != "item" and node.text.rstrip().endswith(":"):
+                return node
+        return None
+
+    def _paragraph_host(self) -> Node | None:
+        """Unnumbered text after a numbered unit continues it, unless that unit was a lead-in list."""
+        for node in reversed(self.stack):
+            if node.kind == "item":
+                continue
+            return node
+        return None
+
+    def _push(self, kind: str, num: str, ln: _Line, level: int):
+        node = Node(kind, num, "", ln.start, ln.end, text=ln.text)
+        node.level = level  # type: ignore[attr-defined]
+        while self.stack and getattr(self.stack[-1], "level", 0) >= level:
+            self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        if parent is None and not self.has_articles and self.annex:
+            node.annex = self.annex  # type: ignore[attr-defined]
+        (parent.children if parent else self._container()).append(node)
+        if parent is not None and getattr(parent, "annex", 0):
+            node.annex = parent.annex  # type: ignore[attr-defined]
+        self.stack.append(node)
+        self._extend(ln.end)
+
+    def finish(self) -> list[Node]:
+        return self.roots
+
+
+def _upper_ratio(s: str) -> float:
+    letters = [c for c in s if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _line_at(text: str, start: int) -> str:
+    nl = text.find("\n", start)
+    return text[start: nl if nl != -1 else len(text)]
+
+
+def _collect_clauses(tree: list[Node], text: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    seen: dict[str, int] = {}
+
+    def emit(node: Node, path: list[str], ctx: dict, lead_in: list[str]):
+        own_path = " ".join(path)
+        if own_path in seen:  # numbering duplicated in the source: keep both, addressably
+            seen[own_path] += 1
+            own_path = f"{own_path} #{seen[own_path]}"
+        else:
+            seen[own_path] = 1
+        clauses.append(Clause(
+            path=own_path, article=ctx.get("article", ""), article_heading=ctx.get("article_heading", ""),
+            kind=node.kind, number=node.number, text=text[node.start:node.end] if node.kind != "article" else node.text,
+            start=node.start, end=node.end if node.kind != "article" else node.start + len(node.text),
+            lead_in="\n".join(lead_in), section=ctx.get("section", ""), chapter=ctx.get("chapter", ""),
+        ))
+
+    def walk(nodes: list[Node], path: list[str], ctx: dict, lead_in: list[str]):
+        paragraphs = [n for n in nodes if n.kind == "paragraph"]
+        outer_lead = lead_in
+        for k, node in enumerate(nodes):
+            # «...следующие понятия:» as an unnumbered paragraph introduces the list items that follow it
+            if node.kind == "paragraph":
+                nxt = nodes[k + 1] if k + 1 < len(nodes) else None
+                lead_in = outer_lead
+                if _line_at(text, node.start).rstrip().endswith(":") and nxt is not None and nxt.kind != "paragraph":
+                    lead_in = outer_lead + [_line_at(text, node.start)]
+                    continue
+            if node.kind == "section":
+                walk(node.children, path, {**ctx, "section": node.number}, [])
+            elif node.kind == "chapter":
+                walk(node.children, path, {**ctx, "chapter": node.number}, [])
+            elif node.kind == "article":
+                actx = {**ctx, "article": node.number, "article_heading": node.heading}
+                walk(node.children, [f"ст. {node.number}"], actx, [])
+            else:
+                if node.kind in ("paragraph", "item"):
+                    if node.kind == "paragraph" and len(paragraphs) == 1 and not path:
+                        step = []  # a lone paragraph of an article-less body
+                    elif node.kind == "paragraph" and len(paragraphs) == 1 and len(nodes) == 1:
+                        step = []  # the article's only paragraph is the article's clause
+                    else:
+                        step = [f"абз. {node.number}"]
+                else:
+                    prefix = [f"прил. {node.annex}"] if getattr(node, "annex", 0) and not path else []
+                    step = prefix + [f"{KIND_ABBR[node.kind]} {node.number}"]
+                node_path = path + step
+                own_text = _line_at(text, node.start)
+                is_lead_in = own_text.rstrip().endswith(":") and any(c.kind != "paragraph" for c in node.children)
+                if not is_lead_in and (node_path or own_text):
+                    emit(Node(node.kind, node.number, "", node.start, node.end), node_path or path, ctx, lead_in)
+                child_lead = lead_in + [own_text] if is_lead_in else lead_in
+                walk(node.children, node_path, ctx, child_lead)
+
+    walk(tree, [], {}, [])
+    # a paragraph's own span is its line; node.end of numbered units covers their children: trim to the line
+    for c in clauses:
+        nl = text.find("\n", c.start)
+        if nl != -1 and nl < c.end:
+            c.end = nl
+        c.text = text[c.start:c.end]
+    return clauses
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Header: act type, date, number, title, amendment history
+
+ACT_TYPES = [
+    ("конституционный закон", r"конституционный\s+закон|конституциялык\s+мыйзам"),
+    ("конституция", r"конституция"),
+    ("кодекс", r"кодекс"),
+    ("закон", r"\bзакон\b|\bмыйзам(ы|ы\b)"),
+    ("постановление", r"постановлени|токтому?\b"),
+    ("указ", r"\bуказ\b|жарлыгы?"),
+    ("распоряжение", r"распоряжени|тескемеси?"),
+    ("приказ", r"\bприказ\b|буйругу?"),
+    ("положение", r"положени|жобосу?\b"),
+    ("решение", r"\bрешени|чечими?\b"),
+]
+MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
+             "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12}
+_MONTH_RX = r"(январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяеи]\w*|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*)"
+DATE_RU = re.compile(rf"(\d{{1,2}})\s+{_MONTH_RX}\s+(\d{{4}})", re.I)
+DATE_KY = re.compile(rf"(\d{{4}})\s*-?\s*ж(?:ылдын|\.)?\s+(\d{{1,2}})\s*-\s*{_MONTH_RX}", re.I)
+DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+NUMBER = re.compile(r"№\s*([\w\-/]+)")
+AMEND = re.compile(r"^\((?:В\s+редакции|.*\bредакция(?:сына|ларына)\s+ылайык)", re.I)
+
+
+def _month(word: str) -> int | None:
+    w = word.lower()
+    for stem, n in MONTHS_RU.items():
+        if w.startswith(stem) and (stem != "ма" or w[:3] in ("май", "мая", "мае", "маи")):
+            return n
+    return None
+
+
+def find_date(s: str) -> str:
+    for rx, order in ((DATE_KY, "ydm"), (DATE_RU, "dmy")):
+        m = rx.search(s)
+        if m:
+            if order == "ydm":
+                y, d, mon = m.group(1), m.group(2), _month(m.group(3))
+            else:
+                d, mon, y = m.group(1), _month(m.group(2)), m.group(3)
+            if mon:
+                return f"{int(y):04d}-{mon:02d}-{int(d):02d}"
+    m = DATE_NUM.search(s)
+    if m:
+        return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return ""
+
+
+def parse_header(lines: list[str], display_title: str = "", language: str = "ru") -> dict:
+    header: dict = {"act_type": "", "act_date": "", "act_number": "", "title": "", "amendments": [],
+                    "display_title": display_title}
+    sources = ([display_title] if display_title else []) + lines[:12]
+    for s in sources:
+        low = s.lower()
+        if not header["act_type"]:
+            for name, rx in ACT_TYPES:
+                if re.search(rx, low):
+                    header["act_type"] = name
+                    break
+        if not header["act_date"]:
+            header["act_date"] = find_date(s)
+        if not header["act_number"]:
+            m = NUMBER.search(s)
+            if m:
+                header["act_number"] = m.group(1).rstrip(".,")
+    header["amendments"] = [ln for ln in lines if AMEND.match(ln)]
+    if display_title:
+        quoted = re.search(r"[\"«](.+)[\"»]", display_title)
+        header["title"] = quoted.group(1).strip() if quoted else display_title
+    if not header["title"]:
+        # the first sentence-case line of the header that is not a date, number, banner or amendment note
+        for ln in lines:
+            if AMEND.match(ln) or NUMBER.search(ln) or find_date(ln) and len(ln) < 80:
+                continue
+            if _upper_ratio(ln) > 0.8 and len(lines) > 1 and ln is lines[0]:
+                continue
+            if 10 < len(ln) < 400:
+                header["title"] = ln
+                break
+    return header
+
+
+def align_articles(ru: Structure, ky: Structure) -> list[tuple[Node, Node]]:
+    """Pair the articles of the Russian and Kyrgyz editions of one act by article number."""
+    ky_by_num: dict[str, Node] = {}
+    for a in ky.articles:
+        ky_by_num.setdefault(a.number, a)
+    return [(a, ky_by_num[a.number]) for a in ru.articles if a.number in ky_by_num]

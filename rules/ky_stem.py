@@ -1,0 +1,76 @@
+"""Kyrgyz suffix stripper following morphotactic slots (case → possessive → plural), driven by
+``rules/ky_suffixes.yml``. Shared by the factor analyzer (Kyrgyz patterns match on these stems) and
+the search plugin (query-side expansion), so both see the same stems.
+
+>>> ky_stem("Республикасынын")
+'республика'
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rules import load_yaml
+
+_VOWELS = frozenset("аеёиоөуүыэюя")
+_POSSESSIVE_VOWELS = frozenset("ыиуү")
+
+
+def _fits(rest: str, after: str) -> bool:
+    last = rest[-1]
+    if after == "vowel":
+        return last in _VOWELS
+    if after == "consonant":
+        return last not in _VOWELS
+    if after == "possessive_vowel":
+        return last in _POSSESSIVE_VOWELS
+    return True
+
+
+class _Table:
+    def __init__(self, spec: dict):
+        self.min_stem = int(spec["min_stem"])
+        self.short_stems = frozenset(spec.get("short_stems") or [])
+        self.protected = tuple(spec.get("protected_stems") or [])
+        self.keep_long_vowels = bool(spec.get("keep_long_vowels"))
+        self.devoice = dict(spec.get("devoice_after_vowel_ending") or {})
+        self.slots = []
+        for slot in spec["slots"]:
+            # longest ending first inside each slot, so «нын» is tried before «ны»
+            pairs = [(e, g["after"]) for g in slot["groups"] for e in g["endings"]]
+            self.slots.append(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    return _Table(load_yaml("ky_suffixes.yml"))
+
+
+def _strip_one(w: str, endings, t: _Table) -> str:
+    for end, after in endings:
+        if not w.endswith(end) or len(w) == len(end):
+            continue
+        rest = w[: -len(end)]
+        if len(rest) < t.min_stem and rest not in t.short_stems:
+            continue
+        if not _fits(rest, after):
+            continue
+        if any(w.startswith(p) and len(rest) < len(p) for p in t.protected):
+            continue
+        if t.keep_long_vowels and len(end) == 1 and rest.endswith(end):
+            continue
+        if end[0] in _VOWELS and rest[-1] in t.devoice:
+            rest = rest[:-1] + t.devoice[rest[-1]]
+        return rest
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def ky_stem(word: str) -> str:
+    """Lower-cased stem of one Kyrgyz word: at most one ending removed per slot, right to left."""
+    t = _table()
+    w = word.lower().replace("ё", "е")
+    if not w.isalpha():
+        return w
+    for endings in t.slots:
+        w = _strip_one(w, endings, t)
+    return w
