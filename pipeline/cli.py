@@ -125,6 +125,9 @@ def parse(file, as_json):
 
 # Commands defined by the other stages, registered by module name (module.attribute).
 COMMANDS: list[str] = [
+    "pipeline.publish:publish_command",
+    "pipeline.serve:serve_command",
+    "scrapers.cli:scrape",
 ]
 
 

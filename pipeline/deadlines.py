@@ -55,6 +55,8 @@ def _vocab() -> dict:
               f"(?:{{w}})(?:\\s+(?:[{_L}]+\\s+)?{year})?")
     return {
         "month_of": month_of,
+        "month_alts": month_alts,
+        "month_re": month_re,
         "ordinals": ords,
         "year_range": re.compile(f"{year}\\s*[-–—]\\s*{year}(?:\\s*-?\\s*{year_word})?"),
         "half": re.compile(period.replace("{w}", half)),
@@ -81,6 +83,14 @@ def _month_of(word: str, v: dict) -> int:
         if word.startswith(form):
             return v["month_of"][form]
     raise KeyError(word)
+
+
+def month_number(word: str) -> int | None:
+    """1..12 for a month name in any Russian or Kyrgyz case form («декабря», «декабрындагы»), else None."""
+    v = _vocab()
+    w = word.lower().replace("ё", "е")
+    m = re.match(f"(?:{'|'.join(sorted(v['month_alts'], key=len, reverse=True))})$", w)
+    return _month_of(w, v) if m else None
 
 
 def _points(text: str, v: dict) -> list[_Point]:

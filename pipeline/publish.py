@@ -16,6 +16,7 @@ served copy is never half-written.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -91,7 +92,7 @@ EXTRA: dict[str, dict[str, Extra]] = {
                            " from c.documents d where d.id = t.document_id)"),
         "is_current": Extra(int, "(select d.is_current from c.documents d where d.id = t.document_id)"),
         # Label for links from flags and matches: «ст. 12 ч. 3 — Закон ...».
-        "label": Extra(str, "t.path || ' — ' || coalesce((select substr(d.title, 1, 80) from c.documents d"
+        "label": Extra(str, "t.path || ' — ' || coalesce((select substr(d.title, 1, 50) from c.documents d"
                             " where d.id = t.document_id), '')"),
         "n_flags": Extra(int, "(select count(*) from c.flags f where f.clause_id = t.id)",
                          ["flags.clause_id"], "0"),
@@ -102,12 +103,14 @@ EXTRA: dict[str, dict[str, Extra]] = {
         "flags_markdown": Extra(
             str,
             "(select group_concat(line, char(10)) from (select "
-            + _FLAG_LINE.format(name="(select x.name_ru from c.factors x where x.id = f.factor)")
+            + _FLAG_LINE.format(name="(select x.name_ru from factors x where x.id = f.factor)")
             + " as line from c.flags f where f.clause_id = t.id order by f.score desc))",
             ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation", "factors.name_ru"],
         ),
     },
 }
+# Links the stages' schemas do not declare (the typology may come from rules/ rather than the corpus).
+EXTRA_FKS = {"flags": [["factor", "factors", "id"]]}
 # The same flag summary without the typology table (the analyzer may land flags before factors).
 FALLBACK_EXTRA = {
     ("clauses", "flags_markdown"): Extra(
@@ -213,13 +216,30 @@ def publish(corpus_path: str | Path, out_path: str | Path = DEFAULT_OUT, *, prog
     }
 
 
+def _factors_from_rules(db: sqlite_utils.Database) -> int:
+    """The factor typology from rules/factors.yml, when the corpus has no factors table of its own."""
+    from rules import load_yaml
+
+    rows = []
+    for f in load_yaml("factors.yml")["factors"]:
+        row = {k: (v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False))
+               for k, v in f.items()}
+        rows.append(row)
+    db["factors"].insert_all(rows, pk="id", alter=True)
+    return len(rows)
+
+
 def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
     schema = load_schema()
     corpus = _corpus_columns(conn)
-    facets = _facet_columns(load_metadata()) if METADATA.is_file() else {}
     counts: dict[str, int] = {}
+    if "factors" not in corpus:
+        counts["factors"] = _factors_from_rules(db)
+        # Derived columns may use the typology wherever it comes from.
+        corpus["factors"] = {c: "" for c in db["factors"].columns_dict}
+    facets = _facet_columns(load_metadata()) if METADATA.is_file() else {}
     for name, spec in schema["tables"].items():
-        if name not in corpus or not spec.get("publish", name in PUBLIC_TABLES):
+        if name not in corpus or name in counts or not spec.get("publish", name in PUBLIC_TABLES):
             continue
         drop = DROP.get(name, set()) | DROP["*"]
         columns = {c: _SQL_TYPES.get(t.upper(), str) for c, t in corpus[name].items() if c not in drop}
@@ -237,8 +257,9 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
                 extras[col] = extra
         pk = spec["pk"]
         published = set(db.table_names())
-        fks = [tuple(fk) for fk in spec.get("foreign_keys") or []
+        fks = [tuple(fk) for fk in [*(spec.get("foreign_keys") or []), *EXTRA_FKS.get(name, [])]
                if fk[0] in columns and (fk[1] in published or fk[1] == name)]
+        fks = list(dict.fromkeys(fks))
         db[name].create({**columns, **{c: e.type for c, e in extras.items()}}, pk=pk, foreign_keys=fks or None)
         select = [f't."{c}"' for c in columns] + [e.sql for e in extras.values()]
         target = ", ".join(f'"{c}"' for c in [*columns, *extras])

@@ -97,7 +97,22 @@ def fts_highlight(snippet) -> str:
     return "".join(out)
 
 
+def row_link_function(base_path: str):
+    """``row_link(table, pk, label)`` → Markdown link to that row's page, so query results link rows."""
+    from datasette.utils import tilde_encode
+
+    def row_link(table, pk, label):
+        if pk is None:
+            return None
+        text = escape_markdown(str(label if label not in (None, "") else pk))
+        return f"[{text}]({base_path}/{tilde_encode(str(table))}/{tilde_encode(str(pk))})"
+
+    return row_link
+
+
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, database=None, datasette=None):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("fts_highlight", 1, fts_highlight, deterministic=True)
+    base = datasette.urls.database(database) if datasette is not None and database else ""
+    conn.create_function("row_link", 3, row_link_function(base), deterministic=True)

@@ -479,6 +479,13 @@ class Http:
         return None
 
 
+def is_made_up(got: Fetched) -> bool:
+    """The replay server marks responses of made-up fixtures; their documents are stored as made_up."""
+    from .replay import MADE_UP_HEADER
+
+    return got.headers.get(MADE_UP_HEADER) == "1"
+
+
 def cached_ctype(headers: dict, expect: str) -> str:
     return headers.get("Content-Type") or {"json": "application/json", "html": "text/html", "pdf": "application/pdf",
                                            "docx": _DOCX}.get(expect, "application/octet-stream")
@@ -624,18 +631,23 @@ class Source:
 
     # -- ingestion ----------------------------------------------------------------------------------------
 
-    def ingest(self, data: bytes, name: str, *, key: str, url: str, language: str | None = None,
+    def ingest(self, data: bytes, name: str, *, key: str, url: str, path: str, language: str | None = None,
                kind: str | None = None, meta: dict | None = None, pair_key: str = "", act_key: str = "",
-               item: dict | None = None) -> tuple[str, str]:
-        """Bytes → Document → corpus DB, then mark ``key`` done. Returns (document id, store status)."""
+               made_up: bool = False, item: dict | None = None) -> tuple[str, str]:
+        """Bytes → Document → corpus DB, then mark ``key`` done. Returns (document id, store status).
+
+        ``name`` tells the reader the format (its extension); ``path`` is the stable address of this act in
+        this language, so successive contents become versions 1, 2, … of one act (pipeline.store).
+        """
         from pipeline.ingest import read_bytes
         from pipeline.store import store_document
 
         doc = read_bytes(data, name, source=self.name, url=self.public_url(url), kind=kind or self.kind,
-                         language=language)
+                         language=language, made_up=made_up)
         for fld, value in (meta or {}).items():
             if value and hasattr(doc, fld):
                 setattr(doc, fld, value)
+        doc.path = path
         if act_key:
             doc.act_key = act_key
         doc_id, status = store_document(self.db, doc)
@@ -646,20 +658,26 @@ class Source:
         self.progress(f"[{self.name}] {self.report.fetched} {key} [{doc.language}] {status}: {doc.title[:70]}")
         return doc_id, status
 
-    def link_languages(self, pair_key: str) -> None:
-        """Record the RU/KY pair of one act edition in act_links (store_document links by act_key; sources
-        that know the pairing for certain — the same CBD edition id — say so here)."""
-        rows = list(self.db["scrape_items"].rows_where("source = ? and pair_key = ? and document_id is not null",
-                                                        [self.name, pair_key]))
-        ru = [r["document_id"] for r in rows if r["language"] == "ru"]
-        ky = [r["document_id"] for r in rows if r["language"] == "ky"]
+    def link_languages(self, pair_key: str) -> int:
+        """Link the Russian and Kyrgyz documents of one text (same ``pair_key``: for the CBD the same
+        documentCode and edition id) in act_links, every edition, not only the current one."""
+        rows = list(self.db.query(
+            "select i.document_id, i.language from scrape_items i where i.source = ? and i.pair_key = ? "
+            "and i.document_id is not null", [self.name, pair_key]))
+        ru = {r["document_id"] for r in rows if r["language"] == "ru"}
+        ky = {r["document_id"] for r in rows if r["language"] == "ky"}
+        nums = lambda d: {r[0] for r in self.db.execute("select number from articles where document_id = ?", [d])}
+        n = 0
         for r_id in ru:
             for k_id in ky:
-                if r_id == k_id:
-                    continue
-                if not self.db["act_links"].count_where("ru_document_id = ? and ky_document_id = ?", [r_id, k_id]):
-                    self.db["act_links"].insert({"ru_document_id": r_id, "ky_document_id": k_id,
-                                                 "link_key": f"{self.name}:{pair_key}"})
+                ru_nums, ky_nums = nums(r_id), nums(k_id)
+                with self.db.conn:
+                    self.db["act_links"].upsert({
+                        "ru_document_id": r_id, "ky_document_id": k_id, "link_key": f"{self.name}:{pair_key}",
+                        "articles_ru": len(ru_nums), "articles_ky": len(ky_nums),
+                        "articles_aligned": len(ru_nums & ky_nums)}, pk=("ru_document_id", "ky_document_id"))
+                n += 1
+        return n
 
     # -- the run ------------------------------------------------------------------------------------------
 

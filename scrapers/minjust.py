@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .base import FetchError, Politeness, Source, parse_date
+from .base import FetchError, Politeness, Source, is_made_up, parse_date
 
 LANGS = {"ru": "ru", "kg": "ky"}  # the API's lang parameter → our language code
 
@@ -118,6 +118,7 @@ class Minjust(Source):
                                   lambda: self.collect_edition(code, ed, lang, meta))
                 complete = complete and bool(ok)
             self.link_languages(f"{code}/{ed['id']}")
+        self.fix_current(code)
         if complete:
             self.mark(f"act:{code}", kind="act", act_code=code, version_tag=tag or str(editions[-1]["id"]),
                       url=self.public_url(self.page_url(code, editions[-1]["id"], "ru")), meta=meta)
@@ -131,7 +132,8 @@ class Minjust(Source):
             data, name = html.encode("utf-8"), f"minjust/{code}/{ed['id']}.{lang}.html"
         else:
             try:
-                data = self.http.get(self.api("GetFile"), params={"refId": ed["id"], "lang": lang}, expect="docx").body
+                got = self.http.get(self.api("GetFile"), params={"refId": ed["id"], "lang": lang}, expect="docx")
+                data = got.body
             except FetchError as exc:
                 if exc.status == 404:  # neither HTML nor a file: this language version does not exist
                     self.mark(key, kind="edition", act_code=code, edition_id=str(ed["id"]), language=LANGS[lang],
@@ -144,7 +146,8 @@ class Minjust(Source):
         label = _ws(ed.get("nameRus") if language == "ru" else (ed.get("nameKyr") or ed.get("nameRus")))
         self.ingest(
             data, name, key=key, url=self.page_url(code, ed["id"], lang), language=language,
-            act_key=f"minjust:{code}", pair_key=f"{code}/{ed['id']}",
+            path=f"minjust/{code}/{language}", act_key=f"minjust:{code}", pair_key=f"{code}/{ed['id']}",
+            made_up=is_made_up(got),
             meta={"title": title, "act_type": meta["type"], "act_date": meta["date_adopted"],
                   "act_number": meta["number"], "issuing_body": meta["organ"]},
             item={"kind": "edition", "act_code": code, "edition_id": str(ed["id"]),
@@ -153,6 +156,18 @@ class Minjust(Source):
                   "version_tag": str(ed["id"]), "meta": meta},
         )
         return True
+
+    def fix_current(self, code: str) -> None:
+        """The newest edition is the current version, even if an older one was stored after it (a retry)."""
+        for language in LANGS.values():
+            row = self.db.execute(
+                "select document_id from scrape_items where source = ? and act_code = ? and language = ? and "
+                "kind = 'edition' and document_id is not null order by edition_code desc limit 1",
+                [self.name, code, language]).fetchone()
+            if row:
+                with self.db.conn:
+                    self.db.execute("update documents set is_current = (id = ?) where path = ? and language = ?",
+                                    [row[0], f"minjust/{code}/{language}", language])
 
     # -- metadata -----------------------------------------------------------------------------------------
 

