@@ -100,7 +100,7 @@ def _ky_stem_pipe(doc):
 
 @lru_cache(maxsize=300_000)
 def _ru_first_lemma(word: str) -> str:
-    return _morph().parse(word)[0].normal_form
+    return _morph().parse(word)[0].normal_form.replace("ё", "е")
 
 
 @spacy.Language.component("taraza_ru_lemma_fix")
@@ -108,9 +108,12 @@ def _ru_lemma_fix(doc):
     # Without a POS tagger spaCy's pymorphy3 lemmatizer leaves every ambiguous form as it is
     # («уполномоченным», «может»); take pymorphy3's most probable parse for those, so that lexicon
     # phrases and text meet on the same lemma.
+    # pymorphy3 writes «ё» in lemmas («учёт»); the ingested text has «е» everywhere, so lemmas do too.
     for t in doc:
         if t.lemma_ == t.text and t.is_alpha:
             t.lemma_ = _ru_first_lemma(t.text)
+        if "ё" in t.lemma_:
+            t.lemma_ = t.lemma_.replace("ё", "е")
     return doc
 
 
@@ -175,7 +178,7 @@ class RuleSet:
         self.rule_matcher = Matcher(vocab)
         for r in self.rules:
             self._check_rule(r)
-            self.rule_matcher.add(r["id"], r["patterns"])
+            self.rule_matcher.add(r["id"], [[_stem_attr(tok) for tok in p] for p in r["patterns"]])
         self.case_ok = _ru_case_ok if lang == "ru" else _ky_case_ok
 
     def _check_rule(self, r: dict) -> None:
@@ -196,6 +199,18 @@ class RuleSet:
         for mid, s, e in [*self.lex_matcher(doc), *self.lex_phrases(doc)]:
             out.setdefault(strings[mid], []).append((s, e))
         return out
+
+
+def _stem_attr(tok: dict) -> dict:
+    """Kyrgyz patterns write words as they appear under `STEM`; match them on the stem (the lemma)."""
+    if "STEM" not in tok:
+        return tok
+    from rules.ky_stem import ky_stem
+
+    tok = dict(tok)
+    val = tok.pop("STEM")
+    tok["LEMMA"] = {"IN": [ky_stem(v) for v in val["IN"]]} if isinstance(val, dict) else ky_stem(val)
+    return tok
 
 
 @lru_cache(maxsize=2)
@@ -357,8 +372,11 @@ def _hits_for(ctx: _Ctx) -> list[Hit]:
         per_rule.setdefault(rid, []).append(ctx.doc[s:e])
     # overlapping triggers of one rule («по иным основаниям» / «иным основаниям») count once: the longest
     triggers = sorted((sp.start, sp.end, rid) for rid, sps in per_rule.items() for sp in filter_spans(sps))
+    names = [(a, b) for k in ("law_applier", "person") for a, b in ctx.spans.get(k, [])]
     hits: list[Hit] = []
     for s, e, rid in triggers:
+        if any(a <= s and e <= b and (a, b) != (s, e) for a, b in names):
+            continue    # the trigger is part of a name: «ыйгарым укуктуу орган», «имеющий право орган»
         rule = rs.by_id[rid]
         kind, actor_text = ctx.actor(s, e)
         if not _passes(rule, ctx, s, e, kind):

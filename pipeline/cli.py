@@ -125,9 +125,11 @@ def parse(file, as_json):
 
 # Commands defined by the other stages, registered by module name (module.attribute).
 COMMANDS: list[str] = [
+    "pipeline.build:build",
     "pipeline.publish:publish_command",
     "pipeline.serve:serve_command",
     "scrapers.cli:scrape",
+    "pipeline.plan_cli:plan",
 ]
 
 

@@ -147,6 +147,15 @@ def _corpus_columns(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
     return out
 
 
+def _primary_key(conn, table: str):
+    cols = [r[1] for r in sorted(conn.execute(f'pragma c.table_info("{table}")'), key=lambda r: r[5]) if r[5]]
+    return cols[0] if len(cols) == 1 else (cols or "rowid")
+
+
+def _foreign_keys(conn, table: str) -> list[list[str]]:
+    return [[r[3], r[2], r[4] or "id"] for r in conn.execute(f'pragma c.foreign_key_list("{table}")')]
+
+
 def _has(requirement: str, corpus: dict[str, dict[str, str]]) -> bool:
     table, _, column = requirement.partition(".")
     return table in corpus and (not column or column in corpus[table])
@@ -238,7 +247,11 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
         # Derived columns may use the typology wherever it comes from.
         corpus["factors"] = {c: "" for c in db["factors"].columns_dict}
     facets = _facet_columns(load_metadata()) if METADATA.is_file() else {}
-    for name, spec in schema["tables"].items():
+    # Schema order first (referenced tables before the tables that point at them), then public tables a
+    # stage created without a schema fragment.
+    names = [*schema["tables"], *sorted(set(corpus) - set(schema["tables"]))]
+    for name in names:
+        spec = schema["tables"].get(name, {})
         if name not in corpus or name in counts or not spec.get("publish", name in PUBLIC_TABLES):
             continue
         drop = DROP.get(name, set()) | DROP["*"]
@@ -255,9 +268,10 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
                     continue
             if col not in columns:
                 extras[col] = extra
-        pk = spec["pk"]
+        pk = spec.get("pk") or _primary_key(conn, name)
         published = set(db.table_names())
-        fks = [tuple(fk) for fk in [*(spec.get("foreign_keys") or []), *EXTRA_FKS.get(name, [])]
+        declared = [*(spec.get("foreign_keys") or []), *_foreign_keys(conn, name), *EXTRA_FKS.get(name, [])]
+        fks = [(fk[0], fk[1], fk[2] if len(fk) > 2 else "id") for fk in declared
                if fk[0] in columns and (fk[1] in published or fk[1] == name)]
         fks = list(dict.fromkeys(fks))
         db[name].create({**columns, **{c: e.type for c, e in extras.items()}}, pk=pk, foreign_keys=fks or None)

@@ -368,6 +368,7 @@ def find_date(s: str) -> str:
 
 
 def parse_header(lines: list[str], display_title: str = "", language: str = "ru") -> dict:
+    lines = _merge_parenthesised(lines)
     header: dict = {"act_type": "", "act_date": "", "act_number": "", "title": "", "amendments": [],
                     "display_title": display_title}
     sources = ([display_title] if display_title else []) + lines[:12]
@@ -390,15 +391,25 @@ def parse_header(lines: list[str], display_title: str = "", language: str = "ru"
         header["title"] = quoted.group(1).strip() if quoted else display_title
     if not header["title"]:
         # the first sentence-case line of the header that is not a date, number, banner or amendment note
-        for ln in lines:
-            if AMEND.match(ln) or NUMBER.search(ln) or find_date(ln) and len(ln) < 80:
-                continue
-            if _upper_ratio(ln) > 0.8 and len(lines) > 1 and ln is lines[0]:
-                continue
-            if 10 < len(ln) < 400:
-                header["title"] = ln
-                break
+        plain = [ln for ln in lines if not AMEND.match(ln) and (not (NUMBER.search(ln) or find_date(ln)) or len(ln) >= 80)]
+        sentence_case = [ln for ln in plain if _upper_ratio(ln) <= 0.8 and 10 < len(ln) < 400]
+        caps = [ln for ln in plain if _upper_ratio(ln) > 0.8 and len(ln) > 10]
+        header["title"] = (sentence_case or caps or [""])[0]
     return header
+
+
+def _merge_parenthesised(lines: list[str]) -> list[str]:
+    """«(В редакции Законов КР от ...» often runs over several paragraphs until the closing parenthesis."""
+    out: list[str] = []
+    open_note = False
+    for ln in lines:
+        if open_note:
+            out[-1] = f"{out[-1]} {ln}"
+        else:
+            out.append(ln)
+        depth = out[-1].count("(") - out[-1].count(")")
+        open_note = out[-1].startswith("(") and depth > 0 and len(out[-1]) < 5000
+    return out
 
 
 def align_articles(ru: Structure, ky: Structure) -> list[tuple[Node, Node]]:

@@ -27,13 +27,19 @@ def source_class(name: str) -> type[Source]:
 
 def run(source: str, db, *, since: str | None = None, limit: int | None = None, base_url: str | None = None,
         record_dir=None, raw_dir=None, politeness: Politeness | None = None, progress=None, robots: bool = True,
-        **options) -> RunReport:
+        **options) -> RunReport | list[RunReport]:
     """Collect ``source`` into ``db``: only new or changed items; safe to stop and rerun at any point.
 
     ``options`` are the source's own (minjust: ``codes``, ``act_type``, ``organ``, ``latest_only``;
-    reports: ``site``, ``config``; koomtalkuu: ``config``).
+    reports: ``site``, ``config`` — without a site every enabled site is run and a list of reports comes back;
+    koomtalkuu and govkg: ``config``).
     """
     cls = source_class(source)
+    if source == "reports" and not options.get("site"):
+        # every enabled agency site, each with its own politeness and state
+        return [run(source, db, since=since, limit=limit, base_url=base_url, record_dir=record_dir, raw_dir=raw_dir,
+                    politeness=politeness, progress=progress, robots=robots, **{**options, "site": name})
+                for name in cls.sites(options.get("config"), enabled_only=True)]
     kw = dict(base_url=base_url, record_dir=record_dir, raw_dir=raw_dir, progress=progress, robots=robots)
     if politeness is not None:
         kw["politeness"] = politeness

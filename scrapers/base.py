@@ -705,6 +705,35 @@ class Source:
     def collect(self, *, since: str | None, limit: int | None, **options) -> None:
         raise NotImplementedError
 
+    def walk_pages(self, urls, parse: Callable[["Fetched"], list], is_done: Callable[[object], bool],
+                   is_old: Callable[[object], bool] = lambda row: False, listing_key: str = "listing"):
+        """Rows of a newest-first paged listing, page by page (each page fetched conditionally).
+
+        Stops at an empty page, at a page whose rows are all older than ``--since`` (``is_old``), or — once an
+        earlier walk has reached the end — at a page whose rows are all collected already. The walk is
+        recorded as complete only when it really reached the end, so a run stopped midway walks everything
+        again next time instead of stopping at the first page it had already done.
+        """
+        complete_before = self.done(listing_key, "complete")
+        reached_end = True
+        for url in urls:
+            try:
+                got = self.http.get(url, expect="html")
+            except TarazaError as exc:
+                self.fail(f"{listing_key}:{url}", url, exc.reason)
+                return
+            rows = parse(got)
+            if not rows:
+                break
+            yield from (r for r in rows if not is_old(r))
+            if all(is_old(r) for r in rows):
+                reached_end = False  # older pages were not looked at: not a complete walk
+                break
+            if complete_before and all(is_done(r) for r in rows):
+                break
+        if reached_end:
+            self.mark(listing_key, kind="listing", version_tag="complete")
+
     def guarded(self, key: str, url: str, fn: Callable[[], object]):
         """Run one item's work; a fetch/parse failure is reported for this item and the run goes on."""
         try:
