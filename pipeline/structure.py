@@ -40,7 +40,11 @@ PART = re.compile(r"^(?P<num>\d+(?:-\d+)*(?:\.\d+)*)\.\s*(?=\S)(?!\d)")
 POINT = re.compile(r"^(?P<num>\d+(?:-\d+)*)\)\s*")
 SUBPOINT = re.compile(r"^(?P<num>[а-яөүңa-z])\)\s*")
 DASH = re.compile(r"^[-–—•]\s*")
-NOTE = re.compile(r"^\((?:В\s+редакции|В\s+ред\.|Утратил|Исключ|Дополн|.*\b(?:редакцияларына|редакциясына|ылайык|Мыйзамы\s+менен)\b).*\)\.?$", re.I)
+# Editorial history in parentheses: «(В редакции Закона КР от ...)», «(Глава в редакции ...)», «(абзац пятый утратил
+# силу ...)», «(КР ... Мыйзамынын редакциясына ылайык)». Not norms, so never clauses.
+NOTE = re.compile(r"^\((?:[^()]|\([^()]*\))*\b(?:редакции|ред\.|утратил\w*|исключен\w*|дополнен\w*|редакцияларына|"
+                  r"редакциясына|ылайык|Мыйзамы\s+менен|күчүн\s+жоготт\w*)\b(?:[^()]|\([^()]*\))*\)\.?$", re.I)
+REPEALED_PARAGRAPH = re.compile(r"^\((?:абзац|абз\.|\d+-абзац)", re.I)
 ANNEX = re.compile(r"^(Приложение|ПРИЛОЖЕНИЕ|Тиркеме|ТИРКЕМЕ)(\s*(№\s*)?\d+)?\.?$")
 DIVISION = re.compile(r"^(ОБЩАЯ|ОСОБЕННАЯ|ЗАКЛЮЧИТЕЛЬНАЯ)\s+ЧАСТЬ|^(ЖАЛПЫ|ӨЗГӨЧӨ|АТАЙЫН)\s+БӨЛҮК", re.I)
 
@@ -173,7 +177,7 @@ class _TreeBuilder:
         t = ln.text
         if DIVISION.match(t) and _upper_ratio(t) > 0.8:
             return  # «ОБЩАЯ ЧАСТЬ» / «ЖАЛПЫ БӨЛҮК»: a division of the code above sections, not a norm
-        if NOTE.match(t):
+        if NOTE.match(t) and not REPEALED_PARAGRAPH.match(t):
             return  # editorial history «(В редакции Закона КР от ...)»: metadata of the unit above
         if ANNEX.match(t) and not self.has_articles:
             self.annex += 1
@@ -189,17 +193,16 @@ class _TreeBuilder:
             self._push("point" if self.has_articles else "subpoint", m.group("num"), ln, level=2)
             return
         m = SUBPOINT.match(t)
-        if m and self.stack:
+        if m and (self.stack or self._after_lead_in()):
             self._push("subpoint", m.group("num"), ln, level=3)
             return
         if DASH.match(t):
             parent = self._lead_in_parent()
             siblings = parent.children if parent else self._container()
             n = sum(1 for c in siblings if c.kind in ("item", "paragraph")) + (2 if parent is not None else 1)
-            node = Node("item", str(n), "", ln.start, ln.end, text=t)
-            node.level = (parent.level + 1) if parent is not None else 4  # type: ignore[attr-defined]
+            node = Node("item", str(n), "", ln.start, ln.end, text=t, level=(parent.level + 1) if parent is not None else 4)
             siblings.append(node)
-            self.stack = [s for s in self.stack if s is not parent and getattr(s, "level", 0) < node.level] + ([parent] if parent else [])
+            self.stack = [s for s in self.stack if s is not parent and s.level < node.level] + ([parent] if parent else [])
             self.stack.append(node)
             self._extend(ln.end)
             return
@@ -210,6 +213,12 @@ class _TreeBuilder:
         node = Node("paragraph", str(n), "", ln.start, ln.end, text=t)
         siblings.append(node)
         self._extend(ln.end)
+
+    def _after_lead_in(self) -> bool:
+        """«а)» right after an unnumbered paragraph ending in «:» (or after another lettered item) is a subpoint."""
+        siblings = self._container()
+        return bool(siblings) and (siblings[-1].kind == "subpoint" or
+                                   (siblings[-1].kind == "paragraph" and siblings[-1].text.rstrip().endswith(":")))
 
     def _lead_in_parent(self) -> Node | None:
         for node in reversed(self.stack):
@@ -226,16 +235,12 @@ class _TreeBuilder:
         return None
 
     def _push(self, kind: str, num: str, ln: _Line, level: int):
-        node = Node(kind, num, "", ln.start, ln.end, text=ln.text)
-        node.level = level  # type: ignore[attr-defined]
-        while self.stack and getattr(self.stack[-1], "level", 0) >= level:
+        while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         parent = self.stack[-1] if self.stack else None
-        if parent is None and not self.has_articles and self.annex:
-            node.annex = self.annex  # type: ignore[attr-defined]
+        annex = parent.annex if parent is not None else (self.annex if not self.has_articles else 0)
+        node = Node(kind, num, "", ln.start, ln.end, text=ln.text, level=level, annex=annex)
         (parent.children if parent else self._container()).append(node)
-        if parent is not None and getattr(parent, "annex", 0):
-            node.annex = parent.annex  # type: ignore[attr-defined]
         self.stack.append(node)
         self._extend(ln.end)
 
@@ -298,12 +303,12 @@ def _collect_clauses(tree: list[Node], text: str) -> list[Clause]:
                     else:
                         step = [f"абз. {node.number}"]
                 else:
-                    prefix = [f"прил. {node.annex}"] if getattr(node, "annex", 0) and not path else []
+                    prefix = [f"прил. {node.annex}"] if node.annex and not path else []
                     step = prefix + [f"{KIND_ABBR[node.kind]} {node.number}"]
                 node_path = path + step
                 own_text = _line_at(text, node.start)
                 is_lead_in = own_text.rstrip().endswith(":") and any(c.kind != "paragraph" for c in node.children)
-                if not is_lead_in and (node_path or own_text):
+                if not is_lead_in and (node_path or own_text) and not NOTE.match(own_text):
                     emit(Node(node.kind, node.number, "", node.start, node.end), node_path or path, ctx, lead_in)
                 child_lead = lead_in + [own_text] if is_lead_in else lead_in
                 walk(node.children, node_path, ctx, child_lead)

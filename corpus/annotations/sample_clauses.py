@@ -49,6 +49,16 @@ def triggers_in(text: str, triggers) -> list[str]:
     return [name for name, rx in triggers if rx.search(text)]
 
 
+# Editorial notes and stray heading fragments that the first filter let through: dropped after the draw
+# and replaced by further draws from the same generator, so samples drawn before this filter existed
+# keep every substantive clause they had (the replacements come last).
+EDITORIAL = re.compile(r"^\s*[-–—]?\s*\((?=[^)]*(утратил[аои]?\s+силу|в\s+редакции|исключен))[^)]*\)?[;.]?\s*$", re.I)
+
+
+def is_editorial(clause) -> bool:
+    return bool(EDITORIAL.match(clause.text)) or not clause.article
+
+
 def is_substantive(text: str) -> bool:
     if REPEALED.search(text):
         return False
@@ -130,6 +140,17 @@ def sample_act(rel: str, n: int, seed: int, share: float, triggers, excluded, sa
     chosen_ids = {id(x[0]) for x in picked}
     rest = [x for x in cands if id(x[0]) not in chosen_ids]
     picked += [(c, t, "random") for c, t in rng.sample(rest, min(len(rest), n - k_trig))]
+    dropped = [x for x in picked if is_editorial(x[0])]
+    picked = [x for x in picked if not is_editorial(x[0])]
+    taken = {id(x[0]) for x in picked} | {id(x[0]) for x in dropped}
+    pool = [x for x in cands if id(x[0]) not in taken and not is_editorial(x[0])]
+    for _c, _t, stratum in dropped:
+        same = [x for x in pool if bool(x[1]) == (stratum == "trigger")] if stratum == "trigger" else pool
+        if not same:
+            continue
+        c, t = same[rng.randrange(len(same))]
+        pool = [x for x in pool if x[0] is not c]
+        picked.append((c, t, stratum))
     picked.sort(key=lambda x: x[0].start)
     out = []
     for c, trig, stratum in picked:
@@ -139,7 +160,8 @@ def sample_act(rel: str, n: int, seed: int, share: float, triggers, excluded, sa
             "text": c.text, "has_trigger": bool(trig), "triggers": trig, "stratum": stratum,
         })
     print(f"{rel}: {len(st.clauses)} clauses, {len(cands)} substantive, {len(with_trig)} with triggers; "
-          f"sampled {len(out)} ({sum(r['has_trigger'] for r in out)} with triggers)", file=sys.stderr)
+          f"sampled {len(out)} ({sum(r['has_trigger'] for r in out)} with triggers; "
+          f"{len(dropped)} editorial notes replaced)", file=sys.stderr)
     return out
 
 
