@@ -130,6 +130,13 @@ COMMANDS: list[str] = [
     "pipeline.serve:serve_command",
     "scrapers.cli:scrape",
     "pipeline.plan_cli:plan",
+    "pipeline.match_cli:match",
+    "pipeline.match_cli:monitor",
+    "pipeline.match_cli:lexicon",
+    "pipeline.analyze_cli:classify",
+    "pipeline.analyze_cli:check",
+    "pipeline.analyze_cli:analyze",
+    "pipeline.analyze_cli:evaluate",
 ]
 
 

@@ -56,7 +56,6 @@ def _vocab() -> dict:
     return {
         "month_of": month_of,
         "month_alts": month_alts,
-        "month_re": month_re,
         "ordinals": ords,
         "year_range": re.compile(f"{year}\\s*[-–—]\\s*{year}(?:\\s*-?\\s*{year_word})?"),
         "half": re.compile(period.replace("{w}", half)),

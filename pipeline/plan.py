@@ -303,7 +303,8 @@ def _metadata(plan: Plan, preamble: list[str]) -> None:
 
     lines = [l for l in preamble if l]
     if not plan.title and lines:
-        plan.title = lines[0]
+        # the line naming the plan, else the first line
+        plan.title = next((l for l in lines if re.search(r"\bплан", l, re.I)), lines[0])
     head = " ".join(lines[:12])
     low = head.lower()
     for stem, name in _ACT_TYPES:
@@ -311,11 +312,11 @@ def _metadata(plan: Plan, preamble: list[str]) -> None:
             plan.act_type = name
             break
     m = re.search(r"(\d{4})\s*-\s*жылдын\s+(\d{1,2})\s*-\s*([а-яөүң]+)\s*№\s*([\w-]+)", head, re.I)
-    if m and month_number(m.group(3)):
+    if m and month_number(m.group(3)):  # «2015-жылдын 30-марты № 170»
         plan.act_date = f"{m.group(1)}-{month_number(m.group(3)):02d}-{int(m.group(2)):02d}"
         plan.act_number = m.group(4)
-    m = m or re.search(r"от\s+(\d{1,2})\s+([а-я]+)\s+(\d{4})\s*(?:года|г\.)?\s*№\s*([\w-]+)", head, re.I)
-    if m and not plan.act_date and month_number(m.group(2)):
+    m = re.search(r"от\s+(\d{1,2})\s+([а-я]+)\s+(\d{4})\s*(?:года|г\.)?\s*№\s*([\w-]+)", head, re.I)
+    if m and not plan.act_date and month_number(m.group(2)):  # «от 30 марта 2015 года № 170»
         plan.act_date = f"{m.group(3)}-{month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
         plan.act_number = m.group(4)
     m = re.search(r"(20\d\d)\s*[-–—]\s*(20\d\d)", plan.title) or re.search(r"(20\d\d)\s*[-–—]\s*(20\d\d)", head)
@@ -508,11 +509,12 @@ def _html_blocks(data: bytes, path) -> list:
     for br in soup.find_all("br"):
         br.replace_with("\n")
     blocks: list = []
+    origins = iter(range(1, 10**9))  # one merged cell = one origin, unique across the page's tables
     for el in soup.find_all(["table", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li"]):
         in_table = el.find_parent("table")
         if el.name == "table":
             if in_table is None:
-                blocks.append(("table", _html_grid(el)))
+                blocks.append(("table", _html_grid(el, origins)))
         elif in_table is None:
             blocks += [("p", normalize_line(x)) for x in el.get_text("").split("\n") if normalize_line(x)]
     return blocks
@@ -524,7 +526,7 @@ def _html_cell_paragraphs(td) -> list[str]:
     return [normalize_line(x) for c in chunks for x in c.split("\n") if normalize_line(x)]
 
 
-def _html_grid(table) -> list[list[_Cell]]:
+def _html_grid(table, origins) -> list[list[_Cell]]:
     grid: list[list[_Cell]] = []
     pending: dict[int, tuple[int, _Cell]] = {}  # column → (rows still covered, cell)
     trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
@@ -545,7 +547,7 @@ def _html_grid(table) -> list[list[_Cell]]:
                 continue
             td = tds[k]
             k += 1
-            cell = _Cell(_html_cell_paragraphs(td), id(td))
+            cell = _Cell(_html_cell_paragraphs(td), next(origins))
             span = int(td.get("colspan", 1) or 1)
             down = int(td.get("rowspan", 1) or 1)
             for _ in range(span):
@@ -558,29 +560,52 @@ def _html_grid(table) -> list[list[_Cell]]:
 
 
 def _docx_blocks(data: bytes, path) -> list:
+    """Paragraphs and tables of a DOCX in body order. Table grids are built from the XML: «gridSpan» repeats
+    a cell across columns, «vMerge» continues the cell above (python-docx's cell objects cannot be told
+    apart reliably, their ids are reused)."""
     import io
     import zipfile
 
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from lxml import etree
 
+    from .ingest import _docx_par_text
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TarazaError(path, f"not a valid DOCX ({exc.__class__.__name__}: {exc})")
+        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    except zipfile.BadZipFile:
+        raise TarazaError(path, "not a valid DOCX (the file is not a ZIP archive)")
+    except KeyError:
+        raise TarazaError(path, "not a valid DOCX (word/document.xml is missing)")
+    except etree.XMLSyntaxError as exc:
+        raise TarazaError(path, f"broken DOCX: {exc}")
+    body = root.find(f"{w}body")
     blocks: list = []
-    for el in document.element.body.iterchildren():
-        tag = el.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            t = normalize_line(Paragraph(el, document).text)
+    origins = iter(range(1, 10**9))
+    for el in body if body is not None else []:
+        if el.tag == f"{w}p":
+            t = normalize_line(_docx_par_text(el))
             if t:
                 blocks.append(("p", t))
-        elif tag == "tbl":
-            grid = []
-            for r in Table(el, document).rows:
-                grid.append([_Cell([normalize_line(p.text) for p in c.paragraphs if normalize_line(p.text)], id(c._tc))
-                             for c in r.cells])
+        elif el.tag == f"{w}tbl":
+            grid: list[list[_Cell]] = []
+            for tr in el.iter(f"{w}tr"):
+                if tr.getparent() is not el:
+                    continue  # rows of a nested table
+                row: list[_Cell] = []
+                for tc in tr.findall(f"{w}tc"):
+                    pr = tc.find(f"{w}tcPr")
+                    span_el = pr.find(f"{w}gridSpan") if pr is not None else None
+                    vmerge = pr.find(f"{w}vMerge") if pr is not None else None
+                    span = int(span_el.get(f"{w}val", "1")) if span_el is not None else 1
+                    col = len(row)
+                    if vmerge is not None and vmerge.get(f"{w}val", "continue") == "continue" and grid and col < len(grid[-1]):
+                        cell = grid[-1][col]
+                    else:
+                        paragraphs = [normalize_line(_docx_par_text(p)) for p in tc.findall(f"{w}p")]
+                        cell = _Cell([p for p in paragraphs if p], next(origins))
+                    row += [cell] * span
+                grid.append(row)
             blocks.append(("table", grid))
     return blocks
 
@@ -652,10 +677,12 @@ def _parse_tables(blocks: list, path, plan: Plan, resolver_for) -> tuple[list[_R
     task_origin = None
     tasks_by_heading = False
     prev: dict[str, int] = {}
+    table_number = {k: n for n, k in enumerate((k for k, b in enumerate(blocks) if b[0] == "table"), 1)}
     for k in tables:
         grid = blocks[k][1]
+        prev = {}  # a merged cell never spans two tables
         for r, row in enumerate(grid):
-            where = f"table {k + 1} row {r + 1}"
+            where = f"table {table_number[k]} row {r + 1}"
             if k == b0 and r <= header_row:
                 continue
             if _header_map(row) == cols or all(re.fullmatch(r"\d{1,2}", c.text or "") for c in row if c.text):
@@ -673,7 +700,7 @@ def _parse_tables(blocks: list, path, plan: Plan, resolver_for) -> tuple[list[_R
                     section, task, task_origin = sec[0], None, None
                     continue
                 if th and (spans or row[0].origin == cell.origin):
-                    number = int(float(th[0])) if "." not in th[0] else int(th[0].split(".")[-1])
+                    number = int(th[0].split(".")[-1])  # «Задача 1.2» under a goal: task 2
                     task = (number, th[1])
                     tasks_by_heading = True
                     plan.tasks.append(Task(number, section, th[1]))
@@ -746,7 +773,7 @@ def _parse_tables(blocks: list, path, plan: Plan, resolver_for) -> tuple[list[_R
             prev["measure"] = mc.origin
             rows.append(out)
     if not rows:
-        raise TarazaError(path, f"table {b0 + 1}: no measure rows under the header")
+        raise TarazaError(path, f"table {table_number[b0]}: no measure rows under the header")
     return rows, abbreviations
 
 
