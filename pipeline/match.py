@@ -73,11 +73,12 @@ _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁӨҮҢA-Z«\"])")
 
 
 def _is_heading(line: str) -> bool:
+    """Titles, body names, dates: short, or not closed like a sentence (report paragraphs end in «.»/«;»)."""
     letters = [c for c in line if c.isalpha()]
     if not letters:
         return True
     upper = sum(c.isupper() for c in letters) / len(letters)
-    return (upper > 0.8 and len(letters) >= 4) or (len(line) < 60 and not line.rstrip().endswith((".", ";")))
+    return (upper > 0.8 and len(letters) >= 4) or (len(line) < 250 and not line.rstrip().endswith((".", ";", "!", "?", "…")))
 
 
 def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: int = 700,
@@ -109,8 +110,10 @@ def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: in
             kind = "item"
         else:
             kind = "paragraph"
-        if kind != "row" and (len(stripped) < min_chars or stripped.endswith(":")) and _is_heading(stripped) or stripped.endswith(":"):
-            context = stripped
+        if stripped.startswith("(") and stripped.endswith(")"):
+            continue  # a note in brackets («(В редакции ...)», a made-up-document notice)
+        if kind == "paragraph" and (stripped.endswith(":") or _is_heading(stripped)):
+            context = stripped  # titles, headers, dates and lead-ins describe what follows
             continue
         if len(stripped) < min_chars:
             continue
@@ -426,6 +429,10 @@ class MeasureIndex:
         total = total * (1.0 + bonus)
         return total, ch
 
+    def threshold(self, lang: str) -> float:
+        table = self.cfg["abstain_embed"] if self.embed is not None else self.cfg["abstain"]
+        return table["same" if lang == self.plan_lang else "cross"]
+
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
         if isinstance(passage, dict):
             passage = Passage(id=str(passage.get("id", "")), text=passage.get("text") or passage.get("passage") or "",
@@ -436,10 +443,15 @@ class MeasureIndex:
             from .ingest import detect_language
 
             lang = detect_language(passage.text) or "ru"
-        text = passage.text if not passage.context else passage.context + "\n" + passage.text
+        # a lead-in («По антикоррупционной экспертизе:») says what the passage is about; titles do not
+        text = passage.text if not passage.context.endswith(":") else passage.context + "\n" + passage.text
+        explicit = explicit_ref(self.refs, passage)
         total, ch = self.score(text, lang, passage.agency, passage.date)
+        if explicit is not None:
+            # the report form names the plan item: that is the answer, the text only ranks the runners-up
+            total[explicit] = max(total.max(), self.threshold(lang)) + self.cfg["explicit_ref_bonus"]
         order = np.argsort(-total)[:top_k]
-        threshold = self.cfg["abstain"]["same" if lang == self.plan_lang else "cross"]
+        threshold = self.threshold(lang)
         refs: list[Candidate] = []
         if total[order[0]] >= threshold:
             best = total[order[0]]
@@ -451,6 +463,26 @@ class MeasureIndex:
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
                            find_agencies(passage.agency) if passage.agency else [], st.cues)
+
+
+_REF_CELL = re.compile(r"^\s*(?:п\.|пункт|№)?\s*(\d{1,2}(?:\.\d{1,2})?)\.?\s*$", re.I)
+_REF_TEXT = re.compile(r"(?:пункт[а-я]*|п\.)\s*(\d{1,2}(?:\.\d{1,2})?)\s+(?:Плана|плана)|(\d{1,2}(?:\.\d{1,2})?)-пункт", re.I)
+
+
+def explicit_ref(refs: list[str], passage) -> int | None:
+    """A report-form row whose first cell is a plan item number («34.1 | ... | ...»), or a passage naming
+    «пункт 16 Плана» / «Пландын 16-пункту», points at that measure (or a task's only measure)."""
+    cands = []
+    if " | " in passage.text:
+        m = _REF_CELL.match(passage.text.split(" | ", 1)[0])
+        if m:
+            cands.append(m.group(1))
+    for m in _REF_TEXT.finditer(passage.text):
+        cands.append(m.group(1) or m.group(2))
+    for ref in cands:
+        if ref in refs:
+            return refs.index(ref)
+    return None
 
 
 class _EmbeddingChannel:

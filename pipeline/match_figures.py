@@ -22,6 +22,10 @@ _WORD = re.compile(r"[^\W\d_]+\.?|[%$№]", re.U)
 _KY_CASE = re.compile(r"^-?(ге|га|гө|го|ке|ка|кө|ко|дан|ден|дон|дөн|тан|тен|тон|төн|нан|нен|дун|дын|дин|дүн|тун|тын|тин|түн|ы|и|у|ү|да|де|до|дө|та|те|то|тө)$")
 
 
+# «2015-жылы», «30-марты», «5-пункт», «2-беренеси»: a hyphen makes a Kyrgyz number an ordinal or a date
+_KY_ORDINAL = re.compile(r"-\s*(жыл|ай|күн|пункт|берене|январ|феврал|март|апрел|май|июн|июл|август|сентябр|октябр|ноябр|декабр|квартал)")
+
+
 @dataclass
 class Figure:
     value: str          # normalised as written: «5788», «5,7 млрд сом», «70%+»
@@ -146,7 +150,7 @@ def extract_figures(text: str, lang: str = "ru") -> list[Figure]:
                     continue
             if text_l[end:end + 1] == ")" or text_l[end:end + 2] in (". ",) and start == 0:
                 continue  # list markers «1)», «2.»
-            if text_l[end:end + 1] == "-" and re.match(r"-\s*(жыл|ай|күн|пункт|берене)", text_l[end:end + 12]):
+            if text_l[end:end + 1] == "-" and _KY_ORDINAL.match(text_l[end:end + 14]):
                 continue  # «2015-жылы», «5-пункт» (Kyrgyz ordinals)
         # unit: «%» right after, or a unit word; Kyrgyz may glue a case ending («70%га», «1000ге»)
         tail = text_l[end:]

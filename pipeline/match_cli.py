@@ -1,0 +1,190 @@
+"""Commands of the monitoring stage: ``taraza match``, ``taraza monitor``, ``taraza lexicon build``."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .document import TarazaError
+
+
+def _index_for(plan_path: Path):
+    from .match import MeasureIndex, load_plan
+
+    plan = load_plan(plan_path)
+    return plan, MeasureIndex(plan)
+
+
+@click.command()
+@click.option("--plan", "plan_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Plan file (TXT/HTML/DOCX) parsed into measures.")
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSONL of passages: {\"id\", \"text\", \"lang\"} with optional \"agency\", \"date\".")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the JSONL results (default: standard output).")
+@click.option("--report", "as_reports", is_flag=True,
+              help="Treat FILES as whole reports (DOCX/PDF/HTML/TXT): passages and matches go into the database.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any report could not be read.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
+    """Match report passages to the measures of an action plan, with status and figures.
+
+    With --input: each JSONL line {"id","text","lang"[,"agency","date"]} gives one output line
+    {"id","refs":[{"ref","score"}] (best first, at most 3, empty when the passage reports nothing in the
+    plan),"status","figures":[{"value","meaning",...}]}.
+
+    With --report: each file is read, cut into passages (paragraphs, list items, table rows, with offsets)
+    and matched; reports, passages, matches and figures go into the database. A file that cannot be read is
+    reported by name and the others are still matched.
+
+    \b
+    Examples:
+      taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --input in.jsonl --output out.jsonl
+      taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --report corpus/demo/reports/*
+    """
+    from .cli import open_db_from
+    from .match import match_lines, match_report
+
+    if bool(input_path) == bool(as_reports):
+        raise click.UsageError("give either --input IN.jsonl or --report FILE...")
+    if as_reports and not files:
+        raise click.UsageError("--report needs at least one report file")
+    if files and not as_reports:
+        raise click.UsageError("report files are given with --report")
+    plan, index = _index_for(plan_path)
+    if input_path:
+        lines = input_path.read_text(encoding="utf-8").splitlines()
+        try:
+            results = match_lines(index, lines)
+        except TarazaError as exc:
+            raise TarazaError(input_path, f"{exc.path}: {exc.reason}")
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
+        if output_path:
+            output_path.parent.mkdir(parents=True, exist_ok=True)
+            output_path.write_text(text, encoding="utf-8")
+            matched = sum(1 for r in results if r["refs"])
+            click.echo(f"{len(results)} passages, {matched} matched, {len(results) - matched} abstained → {output_path}",
+                       err=True)
+        else:
+            click.echo(text, nl=False)
+        return
+    from .ingest import iter_input_files, read_document
+    from .plan import store_plan
+    from .store import record_error
+
+    db = open_db_from(ctx)
+    plan_id = store_plan(db, plan)
+    errors = []
+    done = 0
+    for f in iter_input_files(files):
+        try:
+            doc = read_document(f, kind="report", source="reports", made_up="made-up" in f.name)
+            r = match_report(db, index, doc, plan_id)
+        except TarazaError as exc:
+            errors.append((str(f), exc.reason))
+            record_error(db, str(f), exc.reason)
+            click.echo(f"  failed: {f}: {exc.reason}", err=True)
+            continue
+        done += 1
+        click.echo(f"{r['report']}: {r['passages']} passages, {r['matched']} matched"
+                   f" [{', '.join(r['agency_ids']) or 'agency not found'}; {r['report_date'] or 'no date'}]")
+    click.echo(f"{done} reports matched against plan {plan_id}, {len(errors)} failed")
+    if strict and errors:
+        sys.exit(1)
+
+
+@click.command()
+@click.option("--plan", "plan_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The plan whose coverage to show (it must have been matched with `taraza match --report`).")
+@click.option("--as-of", "as_of", default=None, help="Monitoring date (YYYY-MM-DD) deadlines are checked against; default today.")
+@click.option("--limit", default=0, type=int, help="Show at most this many measures (0 = all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage rows as JSON lines.")
+@click.pass_context
+def monitor(ctx, plan_path, as_of, limit, as_json):
+    """Coverage of an action plan: per measure, the responsible and the reporting agencies, the latest
+    reported status and the number of passages that report on it. Measures past their deadline with no report
+    come first. Also written to the database (tables measure_coverage, agency_coverage).
+
+    \b
+    Example:
+      taraza monitor --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --as-of 2018-01-01
+    """
+    from .cli import open_db_from
+    from .match import compute_coverage, load_plan
+    from .plan import store_plan
+
+    plan = load_plan(plan_path)
+    db = open_db_from(ctx)
+    if not db["measures"].exists() or not db.execute("select 1 from measures where plan_id = ? limit 1", [plan.id]).fetchone():
+        store_plan(db, plan)
+    rows = compute_coverage(db, plan, as_of or date.today().isoformat())
+    shown = rows[:limit] if limit else rows
+    if as_json:
+        for r in shown:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    click.echo(f"{'ref':>6}  {'flag':17}  {'deadline':8}  {'status':11}  {'ev':>3}  {'responsible':30}  reporting")
+    for r in shown:
+        click.echo(f"{r['ref']:>6}  {r['flag']:17}  {r['deadline_end'] or '-':8}  {r['latest_status'] or '-':11}  "
+                   f"{r['evidence']:>3}  {r['responsible_text'][:30]:30}  {r['reporting_text'] or '-'}")
+    n = len(rows)
+    rep = sum(r["flag"] == "reported" for r in rows)
+    over = sum(r["flag"] == "overdue_no_report" for r in rows)
+    click.echo(f"{n} measures: {rep} reported, {over} past deadline with no report, {n - rep - over} not yet due or recurring")
+
+
+@click.group()
+def lexicon():
+    """The Russian–Kyrgyz lexicon of legal terms used to match across languages.
+
+    \b
+    Example:
+      taraza lexicon build
+    """
+
+
+@lexicon.command("build")
+@click.option("--from", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of X.ru.docx / X.ky.docx pairs (default ../shared/corpus-samples/cbd-minjust-docx).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TSV to write (default models/artifacts/ru-ky-lexicon.tsv, with its card beside it).")
+def lexicon_build(folder, out):
+    """Mine the lexicon from article-aligned parallel editions (IBM Model 1 both ways on RU lemmas and KY stems).
+
+    \b
+    Example:
+      taraza lexicon build --from ../shared/corpus-samples/cbd-minjust-docx/
+    """
+    from . import lexicon as lx
+
+    entries = lx.build(folder or lx.DEFAULT_PARALLEL, out or lx.ARTIFACT, progress=lambda m: click.echo(m, err=True))
+    click.echo(f"{len(entries)} pairs → {out or lx.ARTIFACT}")
+
+
+def print_matching_evaluation(result: dict) -> None:
+    """Print `evaluate_matching()` as the evaluate command shows it."""
+    click.echo("matching (dev set; counts in brackets)")
+    for lang, r in sorted(result["by_lang"].items()):
+        c = r["counts"]
+
+        def f(x):
+            return "n/a" if x is None else f"{x:.3f}"
+
+        click.echo(f"  {lang}: top-1 {f(r['top1'])} [{c.get('top1', 0)}/{r['with_gold']}]  "
+                   f"top-3 {f(r['top3'])} [{c.get('top3', 0)}/{r['with_gold']}]  "
+                   f"abstained on none {f(r['abstention'])} [{c.get('abstained', 0)}/{r['none']}]  "
+                   f"status {f(r['status'])} [{c.get('status_ok', 0)}/{r['passages']}]  "
+                   f"figure values {f(r['figures_recall'])} [{c.get('fig_found', 0)}/{c.get('fig_gold', 0)}]")
+
+
+def evaluate_task_matching(dev_set: str | Path | None = None, plan: str | Path | None = None) -> dict:
+    """The `taraza evaluate --task matching` job: measure on the dev set and print per-language figures."""
+    from .match import DEV_SET, evaluate_matching
+
+    result = evaluate_matching(dev_set or DEV_SET, plan_path=plan)
+    print_matching_evaluation(result)
+    return result

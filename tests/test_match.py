@@ -1,0 +1,149 @@
+"""Matching report passages to plan measures (pipeline/match.py, pipeline/match_cli.py)."""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.match import (MeasureIndex, Passage, evaluate_matching, explicit_ref, find_agencies, load_plan,
+                            segment, year_of)
+from tests.conftest import ROOT, SEED_PLAN
+
+DEMO = ROOT / "corpus" / "demo" / "reports"
+
+
+@pytest.fixture(scope="module")
+def index():
+    return MeasureIndex(load_plan(SEED_PLAN))
+
+
+def test_segment_keeps_offsets_and_takes_headings_as_context():
+    text = ("Министерство юстиции Кыргызской Республики\n"
+            "По антикоррупционной экспертизе:\n"
+            "Проведена антикоррупционная экспертиза 312 проектов нормативных правовых актов.\n"
+            "- подписаны меморандумы о сотрудничестве с некоммерческими организациями;\n"
+            "34.1 | Обучение должностных лиц | Обучено 2 574 представителя закупающих организаций.")
+    ps = segment(text, doc_id="r")
+    assert [p.kind for p in ps] == ["paragraph", "item", "row"]
+    for p in ps:
+        assert text[p.start:p.end] == p.text
+    assert ps[0].context == "По антикоррупционной экспертизе:"
+    assert ps[0].lang == "ru"
+
+
+def test_long_paragraph_is_cut_at_sentence_ends_with_offsets():
+    sent = "Проведена антикоррупционная экспертиза проектов нормативных правовых актов министерства. "
+    text = (sent * 12).strip()
+    ps = segment(text, max_chars=300)
+    assert len(ps) > 1 and all(len(p.text) <= 300 for p in ps)
+    assert all(text[p.start:p.end] == p.text for p in ps)
+
+
+def test_explicit_plan_item_in_a_report_form_row():
+    refs = ["16", "34.1", "34.4"]
+    assert explicit_ref(refs, Passage("x", "34.4 | Жалобы | Рассмотрено 186 жалоб.", "ru")) == 2
+    assert explicit_ref(refs, Passage("x", "Во исполнение пункта 16 Плана проведена экспертиза.", "ru")) == 0
+    assert explicit_ref(refs, Passage("x", "Обучено 16 человек.", "ru")) is None
+
+
+def test_agencies_found_in_inflected_russian_and_kyrgyz():
+    assert find_agencies("Министерством юстиции Кыргызской Республики проведено") == ["minjust"]
+    assert find_agencies("Юстиция министрлиги тарабынан") == ["minjust"]
+    assert find_agencies("Генеральной прокуратурой") == ["prosecutor-general"]
+    assert find_agencies("ГКНБ сообщил") == ["gknb"]
+
+
+def test_year_of_rough_dates():
+    assert year_of("2016-05-31") == 2016 and year_of("c. late 2015") == 2015 and year_of("unknown") is None
+
+
+def test_kyrgyz_passage_matches_the_kyrgyz_plan(index):
+    r = index.match({"id": "1", "lang": "ky", "text": "Билим берүү кызматкерлеринин квалификациясын жогорулатуу боюнча "
+                     "коррупцияга каршы билим берүү темасында 14 семинар өткөрүлдү."})
+    assert r.refs[0].ref == "27.4"
+    assert r.status == "done" and [f.value for f in r.figures] == ["14"]
+
+
+def test_russian_passage_matches_the_kyrgyz_plan_through_the_lexicon(index):
+    r = index.match({"id": "2", "lang": "ru", "agency": "Министерство юстиции",
+                     "text": "Проведена антикоррупционная экспертиза 312 проектов нормативных правовых актов, "
+                             "результаты экспертизы опубликованы."})
+    assert r.refs and r.refs[0].ref == "16"
+    assert len(r.refs) <= 3 and all(a.score >= b.score for a, b in zip(r.refs, r.refs[1:]))
+
+
+def test_passage_about_nothing_in_the_plan_abstains(index):
+    r = index.match({"id": "3", "lang": "ru", "text": "Сборная министерства заняла второе место в турнире по "
+                     "мини-футболу, посвященном Дню независимости."})
+    assert r.refs == [] and r.status == "unclear"
+
+
+def test_match_jsonl_interface(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"id": "a", "lang": "ru", "text": "Подписаны меморандумы о сотрудничестве в сфере противодействия коррупции "
+                                          "с 6 некоммерческими организациями.", "agency": "Минюст", "date": "2016"},
+        {"id": "b", "lang": "ru", "text": "Погода в Бишкеке была солнечной, температура воздуха достигала 30 градусов."},
+    ]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "match", "--plan", str(SEED_PLAN),
+                                    "--input", str(inp), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert [l["id"] for l in lines] == ["a", "b"]
+    assert set(lines[0]) >= {"id", "refs", "status", "figures"}
+    assert lines[0]["refs"][0]["ref"].startswith("20.")
+    assert lines[0]["status"] == "done" and lines[0]["figures"][0]["value"] == "6"
+    assert lines[1]["refs"] == [] and lines[1]["status"] == "unclear"
+
+
+def test_reports_into_db_with_a_broken_file_in_the_batch(tmp_path):
+    broken = tmp_path / "made-up-broken.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not a real zip")
+    dbp = tmp_path / "t.db"
+    files = sorted(str(p) for p in DEMO.glob("made-up-*"))
+    res = CliRunner().invoke(main, ["--db", str(dbp), "match", "--plan", str(SEED_PLAN), "--report", str(broken), *files])
+    assert res.exit_code == 0, res.output
+    assert "made-up-broken.docx" in res.output and "not a valid DOCX" in res.output
+    from corpus import open_db
+
+    db = open_db(dbp)
+    assert db["reports"].count == len(files)
+    doc_text = {r["id"]: r["text"] for r in db.query("select id, text from documents")}
+    for p in db.query("select report_id, text, start, end from passages"):
+        assert doc_text[p["report_id"]][p["start"]:p["end"]] == p["text"]
+    got = {(r["ref"]) for r in db.query("select ref from matches where rank = 1")}
+    assert {"16", "27.4", "34.1", "35"} <= got
+    assert db.execute("select count(*) from figures").fetchone()[0] > 5
+    # coverage: overdue measures with no report first, then the others
+    res = CliRunner().invoke(main, ["--db", str(dbp), "monitor", "--plan", str(SEED_PLAN), "--as-of", "2018-01-31", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(l) for l in res.output.splitlines()]
+    flags = [r["flag"] for r in rows]
+    assert flags == sorted(flags, key=["overdue_no_report", "no_report", "reported"].index)
+    r16 = next(r for r in rows if r["ref"] == "16")
+    assert r16["evidence"] >= 1 and r16["latest_status"] == "done" and "minjust" in json.loads(r16["reporting"])
+    assert db["agency_coverage"].count > 10
+    assert db.execute("select count(*) from match_evidence").fetchone()[0] >= len(got)
+
+
+def test_plan_that_does_not_parse_is_a_clear_error(tmp_path):
+    bad = tmp_path / "made-up-not-a-plan.txt"
+    bad.write_text("Это просто текст без таблицы мероприятий и без пунктов плана.\n", encoding="utf-8")
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"id": "a", "lang": "ru", "text": "Проведена экспертиза."}\n', encoding="utf-8")
+    res = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "match", "--plan", str(bad), "--input", str(inp)])
+    assert res.exit_code == 2
+    assert "made-up-not-a-plan.txt" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_evaluate_matching_on_the_dev_set_reports_per_language(shared):
+    r = evaluate_matching()
+    assert set(r["by_lang"]) == {"ru", "ky"}
+    for lang, s in r["by_lang"].items():
+        assert s["with_gold"] + s["none"] == s["passages"]
+        assert 0 <= s["top1"] <= s["top3"] <= 1
+        # far above chance (1/106 measures): the channels carry real signal in both languages
+        assert s["top3"] >= 0.25, (lang, s)

@@ -1,0 +1,53 @@
+"""Status cues (pipeline/match_status.py, rules/status_cues.yml)."""
+import re
+
+import pytest
+import yaml
+
+from pipeline.match_status import RULES, aggregate_status, classify_status, load_cues
+
+
+@pytest.mark.parametrize("text,lang,status", [
+    ("Закон принят и подписан Президентом.", "ru", "done"),
+    ("В 2015 году обучено 3 549 человек.", "ru", "done"),
+    ("Проект закона не был принят Жогорку Кенешем.", "ru", "not_done"),
+    ("Мероприятие не исполнено в связи с отсутствием финансирования.", "ru", "not_done"),
+    ("Проект постановления направлен на согласование в министерства.", "ru", "in_progress"),
+    ("Работа по созданию базы данных продолжается.", "ru", "in_progress"),
+    ("Мыйзам кабыл алынды.", "ky", "done"),
+    ("Семинарлар өткөрүлдү.", "ky", "done"),
+    ("Мыйзамдын долбоору каралууда.", "ky", "in_progress"),
+    ("Иш-чара аткарылган жок.", "ky", "not_done"),
+    ("Свердловский районный суд Бишкека рассмотрел дело.", "ru", "unclear"),
+])
+def test_classify(text, lang, status):
+    assert classify_status(text, lang).status == status
+
+
+def test_longest_cue_wins_over_the_cue_inside_it():
+    r = classify_status("Обучение не проведено.", "ru")
+    assert r.status == "not_done"
+    assert ("not_done", "не проведено") in r.cues and not any(s == "done" for s, _ in r.cues)
+
+
+def test_kyrgyz_accusative_is_not_a_past_passive():
+    # «планды» / «органды» end like «-нды» but are nouns in the accusative
+    assert classify_status("Планды бекитүү жөнүндө маселе", "ky").status == "unclear"
+
+
+def test_aggregate_prefers_done_then_in_progress():
+    assert aggregate_status(["not_done", "in_progress"]) == "in_progress"
+    assert aggregate_status(["unclear", "done", "not_done"]) == "done"
+    assert aggregate_status([]) == "unclear"
+
+
+def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))["cues"]
+    assert set(data) == {"done", "in_progress", "not_done"}
+    for status, by_lang in data.items():
+        assert set(by_lang) == {"ru", "ky"}, status
+        for cues in by_lang.values():
+            for c in cues:
+                re.compile(c["re"])
+                assert c["w"] > 0
+    assert load_cues()["ky"]["not_done"]
