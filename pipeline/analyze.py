@@ -168,6 +168,7 @@ class RuleSet:
         self.lex_matcher = Matcher(vocab)
         self.lex_phrases = PhraseMatcher(vocab, attr="LEMMA")
         self.lexicons = set()
+        self.exclusive_groups = ctx.get("exclusive_groups") or []
         for name, spec in ctx["lexicons"].items():
             self.lexicons.add(name)
             if spec.get("phrases"):
@@ -198,6 +199,14 @@ class RuleSet:
         strings = self.nlp.vocab.strings
         for mid, s, e in [*self.lex_matcher(doc), *self.lex_phrases(doc)]:
             out.setdefault(strings[mid], []).append((s, e))
+        # inside a group of competing lexicons a longer term wins: «баш тартуу» (refuse) is a decision,
+        # not the control verb «тартуу» (engage) it contains
+        for group in self.exclusive_groups:
+            spans = [(s, e, name) for name in group for s, e in out.get(name, [])]
+            for name in group:
+                if name in out:
+                    out[name] = [(s, e) for s, e in out[name]
+                                 if not any(a <= s and e <= b and (b - a) > (e - s) and n != name for a, b, n in spans)]
         return out
 
 
@@ -268,7 +277,8 @@ class _Ctx:
         if where == "sentence":
             lo, hi = ss, se
         elif where == "left":
-            lo, hi = max(ss, s - (within or 10**6)), s
+            # a multi-word trigger's own first words count as left context («берилиши мүмкүн»)
+            lo, hi = max(ss, s - (within or 10**6)), max(s, e - 1)
         elif where == "right":
             lo, hi = s + 1, min(se, e + (within or 10**6))
         else:
@@ -302,12 +312,15 @@ class _Ctx:
         for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
             if ok:
                 return k, txt
-        if lang_ru:
-            # the agent of a passive stands after the verb in the instrumental («... продлевается органом»)
-            right = [c for c in here if c[0] >= e and c[1] <= se]
-            for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
+        right = [c for c in here if c[0] >= e and c[1] <= se]
+        for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
+            if lang_ru:
+                # the agent of a passive stands after the verb in the instrumental («... продлевается органом»)
                 if _ru_instrumental(self.doc[a].text.lower()):
                     return k, txt
+            elif ok:
+                # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
+                return k, txt
         if self.lead is not None and len(self.lead):
             lead_c = candidates(self.lead, self.lead_spans)
             for a, b, k, txt, ok in sorted(lead_c, key=lambda c: -c[1]):
@@ -401,8 +414,16 @@ def _docs(rs: RuleSet, strings: list[str], batch_size: int = 256) -> dict[str, D
     return dict(zip(uniq, rs.nlp.pipe([s.lower() for s in uniq], batch_size=batch_size)))
 
 
+def _as_text(v) -> str:
+    """Headings and lead-ins arrive as a string, a list of paragraphs, or nothing."""
+    if not v:
+        return ""
+    return "\n".join(x for x in v if x) if isinstance(v, (list, tuple)) else str(v)
+
+
 def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
     """Rule hits for many clauses ({"text", "lang", "heading"?, "lead_in"?}), batched per language."""
+    items = [{**it, "heading": _as_text(it.get("heading")), "lead_in": _as_text(it.get("lead_in"))} for it in items]
     out: list[list[Hit]] = [[] for _ in items]
     by_lang: dict[str, list[int]] = {}
     for i, it in enumerate(items):
@@ -432,3 +453,149 @@ def rule_scores(hits: list[Hit]) -> dict[str, float]:
     for h in hits:
         acc[h.factor] = 1 - (1 - acc.get(h.factor, 0.0)) * (1 - h.score)
     return acc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules + model → flags with explanations
+
+RULES_ONLY_THRESHOLD = 0.5
+
+
+@dataclass
+class Flag:
+    """One factor on one clause (or one document-level finding), explained as an expert would."""
+
+    factor: str
+    score: float
+    evidence: str
+    explanation: str
+    fix: str
+    source: str                      # rules | model | rules+model | document
+    rules: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)   # evidence offsets in the clause text
+    name: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _model():
+    try:
+        from models import load
+
+        return load("factors")
+    except Exception:            # no artifact or an incompatible one: the rules still work
+        return None
+
+
+def model_version() -> str:
+    m = _model()
+    return m.version if m is not None else "rules-only"
+
+
+def classify_items(items: list[dict], threshold: float | None = None, use_model: bool = True) -> list[list[Flag]]:
+    """Flags for many clauses ({"text", "lang", "heading"?, "lead_in"?}); empty list = clean clause."""
+    from models.factors import combine
+
+    hits = rule_hits_many(items)
+    rsc = [rule_scores(h) for h in hits]
+    model = _model() if use_model else None
+    msc = model.predict(items, rsc) if model is not None else [{} for _ in items]
+    if threshold is None:
+        threshold = model.threshold if model is not None else RULES_ONLY_THRESHOLD
+    out = []
+    for it, hs, r, m in zip(items, hits, rsc, msc):
+        lang = it.get("lang") or "ru"
+        scores = combine(r, m) if model is not None else r
+        out.append([_flag(f, s, lang, [h for h in hs if h.factor == f], f in m)
+                    for f, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= threshold])
+    return out
+
+
+def _flag(factor: str, score: float, lang: str, hits: list[Hit], by_model: bool) -> Flag:
+    f = factor_table()[factor]
+    name = f["name_ky"] if lang == "ky" else f["name_ru"]
+    if hits:
+        seen, why = [], []
+        for h in hits:
+            if h.evidence not in seen:
+                seen.append(h.evidence)
+            w = h.why_ky if lang == "ky" else h.why_ru
+            if w and w not in why:
+                why.append(w)
+        evidence = " … ".join(seen)
+        explanation = " ".join(why)
+        source = "rules+model" if by_model else "rules"
+    else:
+        evidence = ""
+        explanation = (f["why_ky"] if lang == "ky" else f["why_ru"]) + (
+            " (Модель: формулировка сходна с примерами фактора, размеченными экспертами; проверьте вручную.)"
+            if lang == "ru" else " (Модель: эксперттер белгилеген мисалдарга окшош; кол менен текшериңиз.)")
+        source = "model"
+    fix = f.get("fix_ky") if lang == "ky" and f.get("fix_ky") else f["fix_ru"]
+    return Flag(factor, round(float(score), 3), evidence, explanation, fix, source,
+                sorted({h.rule for h in hits}), sorted({(h.start, h.end) for h in hits}), name)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Document-level checks: what is missing around an official's power
+
+
+@dataclass
+class Finding:
+    factor: str
+    clause_path: str
+    score: float
+    evidence: str
+    explanation: str
+    fix: str
+
+
+def document_findings(lang: str, clauses: list, header: dict | None = None, text: str = "") -> list[Finding]:
+    """For every power or decision of an official towards a person in the act: is there a term, a closed
+    list of grounds, a procedure, an appeal route within its article or the act's general provisions?
+    Plus the by-law checks (gap_filling_bylaw, outside_competence). Cues: rules/document_checks.yml."""
+    spec = load_yaml("document_checks.yml")[lang]
+    rs = ruleset(lang)
+    docs = list(rs.nlp.pipe([c.text.lower() for c in clauses], batch_size=256))
+    spans = [rs.lexicon_spans(d) for d in docs]
+    by_article: dict[str, list[int]] = {}
+    for i, c in enumerate(clauses):
+        by_article.setdefault(c.article, []).append(i)
+    act_has = {name: any(spans[i].get(name) for i in range(len(clauses))) for name in ("appeal_cue",)}
+    act_low = text.lower()
+    act_general_appeal = any(w in act_low for w in spec["general_appeal_words"])
+    out: list[Finding] = []
+    tf = factor_table()
+    for art, idx in by_article.items():
+        have = {name: any(spans[i].get(name) for i in idx) for name in ("fixed_term", "appeal_cue", "procedure_cue",
+                                                                          "exhaustive", "identified_ref")}
+        for i in idx:
+            sp = spans[i]
+            if not sp.get("official_decision") or not sp.get("law_applier") or sp.get("court"):
+                continue
+            if not (sp.get("adverse_action") or sp.get("refusal") or sp.get("adverse_or_benefit")):
+                continue        # only decisions on a person's rights or burdens
+            c = clauses[i]
+            a, b = sp["official_decision"][0]
+            ev = c.text[docs[i][a:b].start_char:docs[i][a:b].end_char]
+            if not have["fixed_term"] and not have["identified_ref"]:
+                out.append(Finding("missing_deadline", c.path, spec["score_deadline"], ev,
+                                   spec["why_deadline"], tf["missing_deadline"]["fix_ru" if lang == "ru" else "fix_ky"]))
+            if sp.get("adverse_action") and not have["appeal_cue"] and not act_general_appeal and not act_has["appeal_cue"]:
+                out.append(Finding("missing_admin_procedure", c.path, spec["score_procedure"], ev,
+                                   spec["why_procedure"],
+                                   tf["missing_admin_procedure"]["fix_ru" if lang == "ru" else "fix_ky"]))
+            break               # one finding set per article is what an expert writes
+    header = header or {}
+    act_type = (header.get("act_type") or "").lower()
+    if any(w in act_type or act_low[:400].find(w) >= 0 for w in spec["bylaw_types"]):
+        head = act_low[:1500]
+        if not any(w in head for w in spec["delegation_words"]):
+            out.append(Finding("gap_filling_bylaw", "", spec["score_bylaw"], "", spec["why_gap"],
+                               tf["gap_filling_bylaw"]["fix_ru" if lang == "ru" else "fix_ky"]))
+        hits = [w for w in spec["statute_only_words"] if w in act_low]
+        if hits:
+            out.append(Finding("outside_competence", "", spec["score_bylaw"], hits[0], spec["why_outside"],
+                               tf["outside_competence"]["fix_ru" if lang == "ru" else "fix_ky"]))
+    return out

@@ -51,6 +51,8 @@ class Node:
     end: int
     text: str = ""
     children: list["Node"] = field(default_factory=list)
+    level: int = 0  # nesting depth of numbered units inside an article (part 1, point 2, subpoint 3, item)
+    annex: int = 0  # for acts without articles: which annex («Приложение») the point belongs to
 
     def to_dict(self) -> dict:
         return {

@@ -1,6 +1,8 @@
 """Corpus store: idempotent ingestion, versions, RU/KY links, batches with bad files."""
 import shutil
 
+import pytest
+
 from click.testing import CliRunner
 
 from corpus import ensure_shape, open_db
@@ -85,3 +87,26 @@ def test_every_command_has_help_with_an_example():
         for sub in getattr(cmd, "commands", {}):
             texts.append(runner.invoke(main, [name, sub, "--help"]).output)
         assert all("Example" in t for t in texts), f"taraza {name}: help without an example"
+
+
+def test_article_pairs_view(db):
+    ingest_files(db, [DOCX / "labour-code-2025-23.ru.docx", DOCX / "labour-code-2025-23.ky.docx"])
+    rows = list(db.query("select * from article_pairs where article = '38'"))
+    assert len(rows) == 1
+    assert rows[0]["heading_ky"] == "Менчик ээси алмашкан жана уюм кайра уюштурулган учурдагы эмгек мамилелери"
+    assert db.execute("select count(*) from article_pairs").fetchone()[0] == 265
+
+
+@pytest.mark.slow
+def test_all_real_samples_ingest(tmp_path):
+    """Every real sample in ../shared/corpus-samples ingests; only the JSON code map is not an act."""
+    from tests.conftest import SAMPLES
+
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "all.db"), "ingest", str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert "39 new" in result.output and "1 failed" in result.output
+    assert "laws.documentCodes.json" in result.output
+    db = open_db(tmp_path / "all.db")
+    assert db["act_links"].count >= 10
+    langs = dict(db.execute("select language, count(*) from documents group by language").fetchall())
+    assert langs == {"ru": 26, "ky": 13}

@@ -1,0 +1,409 @@
+"""The corruption-factor model: one-vs-rest logistic regression per factor over word and character n-grams
+plus the rule scores of pipeline/analyze.py, trained on the stand-off annotations in
+``corpus/annotations/factors-ru.jsonl`` (Russian) and their Kyrgyz counterparts (the same clause path in the
+``.ky.docx`` edition of the same act).
+
+    python -m models.factors train      # writes models/artifacts/factors.joblib and factors.md
+    python -m models.factors cv         # cross-validated figures only
+
+Texts are resolved at training time from ../shared/corpus-samples: the file's sha256 must match and
+``text[start:end]`` must be the clause the annotation names; mismatches are reported and skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "corpus-samples"
+ANNOTATIONS = ROOT / "corpus" / "annotations" / "factors-ru.jsonl"
+ARTIFACT = ROOT / "models" / "artifacts" / "factors.joblib"
+CARD = ROOT / "models" / "artifacts" / "factors.md"
+MIN_POSITIVES = 4          # below this a factor is left to the rules alone
+MIN_POSITIVES_FOR_THRESHOLD = 30
+DEFAULT_THRESHOLD = 0.5    # the rules' scale: a single rule of score ≥ 0.5 flags
+RULE_WEIGHT = 0.5          # combined score = RULE_WEIGHT * rules + (1 - RULE_WEIGHT) * model
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Training data
+
+
+@lru_cache(maxsize=64)
+def _read(path: str):
+    from pipeline.ingest import read_document
+    from pipeline.structure import parse_document
+
+    doc = read_document(path)
+    st = parse_document(doc)
+    return doc, {c.path: c for c in st.clauses}
+
+
+def load_annotations(path: Path = ANNOTATIONS, samples: Path = SAMPLES, log=print) -> list[dict]:
+    """Annotated clauses with their Russian text, heading and lead-in, and the Kyrgyz counterpart if any."""
+    rows: list[dict] = []
+    if not path.exists():
+        return rows
+    seen: dict[tuple, dict] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        a = json.loads(line)
+        f = samples / a["file"]
+        if not f.exists():
+            log(f"annotation line {n}: {a['file']} not found; skipped")
+            continue
+        doc, clauses = _read(str(f))
+        if a.get("sha256") and a["sha256"] != doc.sha256:
+            log(f"annotation line {n}: sha256 of {a['file']} differs; skipped")
+            continue
+        text = doc.text[a["start"]:a["end"]]
+        clause = clauses.get(a["path"])
+        if clause is None or clause.text.strip() != text.strip():
+            log(f"annotation line {n}: {a['path']} is not text[{a['start']}:{a['end']}] of {a['file']}; skipped")
+            continue
+        row = {"file": a["file"], "path": a["path"], "text": text, "heading": clause.article_heading,
+               "lead_in": clause.lead_in, "labels": sorted(set(a.get("labels") or []))}
+        ky = f.with_name(f.name.replace(".ru.", ".ky."))
+        if ky.exists():
+            try:
+                _, ky_clauses = _read(str(ky))
+            except Exception as exc:     # a broken Kyrgyz edition only loses the counterparts
+                log(f"{ky.name}: {exc}")
+                ky_clauses = {}
+            kc = ky_clauses.get(a["path"])
+            if kc is not None:
+                row.update(text_ky=kc.text, heading_ky=kc.article_heading, lead_in_ky=kc.lead_in)
+        # two annotators on one clause: the later line wins (adjudicated files come last)
+        seen[(a["file"], a["path"])] = row
+    rows = list(seen.values())
+    return rows
+
+
+def items_for(rows: list[dict], lang: str) -> list[dict]:
+    """Classifier inputs for one language (rows without a Kyrgyz counterpart are left out for ky)."""
+    out = []
+    for r in rows:
+        if lang == "ru":
+            out.append({"text": r["text"], "heading": r.get("heading"), "lead_in": r.get("lead_in"), "lang": "ru",
+                        "labels": r["labels"]})
+        elif r.get("text_ky"):
+            out.append({"text": r["text_ky"], "heading": r.get("heading_ky"), "lead_in": r.get("lead_in_ky"),
+                        "lang": "ky", "labels": r["labels"]})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Features and model
+
+
+def model_text(item: dict) -> str:
+    """What the n-gram features see: the lead-in (it completes a list item's norm) and the clause."""
+    lead = item.get("lead_in") or ""
+    if isinstance(lead, (list, tuple)):
+        lead = "\n".join(x for x in lead if x)
+    return (lead + " \n " if lead else "") + (item.get("text") or "")
+
+
+def rule_matrix(rule_scores: list[dict]) -> np.ndarray:
+    from pipeline.analyze import CLAUSE_FACTORS
+
+    m = np.zeros((len(rule_scores), len(CLAUSE_FACTORS) + 1), dtype=np.float32)
+    for i, sc in enumerate(rule_scores):
+        for j, f in enumerate(CLAUSE_FACTORS):
+            m[i, j] = sc.get(f, 0.0)
+        m[i, -1] = max(sc.values()) if sc else 0.0
+    return m
+
+
+class LangModel:
+    """Vectorisers and one logistic regression per factor (with enough positives) for one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.word = None
+        self.char = None
+        self.models: dict[str, object] = {}
+        self.n_train = 0
+        self.positives: dict[str, int] = {}
+
+    def _features(self, texts: list[str], rules: np.ndarray, fit: bool = False):
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if fit:
+            self.word = TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=1, max_features=20000,
+                                        sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+            self.char = TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(3, 5), min_df=2,
+                                        max_features=20000, sublinear_tf=True)
+            w, c = self.word.fit_transform(texts), self.char.fit_transform(texts)
+        else:
+            w, c = self.word.transform(texts), self.char.transform(texts)
+        # rule scores weigh as much as a strong n-gram block
+        return hstack([w, c, csr_matrix(rules * 3.0)]).tocsr()
+
+    def fit(self, items: list[dict], rule_scores: list[dict]) -> "LangModel":
+        from sklearn.linear_model import LogisticRegression
+
+        texts = [model_text(it) for it in items]
+        X = self._features(texts, rule_matrix(rule_scores), fit=True)
+        self.n_train = len(items)
+        ys = _label_matrix(items)
+        for f, y in ys.items():
+            self.positives[f] = int(y.sum())
+            if y.sum() >= MIN_POSITIVES and y.sum() < len(y):
+                self.models[f] = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(X, y)
+        return self
+
+    def predict(self, items: list[dict], rule_scores: list[dict]) -> list[dict[str, float]]:
+        if not items:
+            return []
+        X = self._features([model_text(it) for it in items], rule_matrix(rule_scores))
+        out: list[dict[str, float]] = [{} for _ in items]
+        for f, m in self.models.items():
+            p = m.predict_proba(X)[:, 1]
+            for i, v in enumerate(p):
+                out[i][f] = float(v)
+        return out
+
+
+def _label_matrix(items: list[dict]) -> dict[str, np.ndarray]:
+    from pipeline.analyze import CLAUSE_FACTORS
+
+    ys = {f: np.array([int(f in it["labels"]) for it in items]) for f in CLAUSE_FACTORS}
+    ys["any"] = np.array([int(bool(it["labels"])) for it in items])
+    return ys
+
+
+def combine(rule_sc: dict[str, float], model_sc: dict[str, float]) -> dict[str, float]:
+    """One score per factor: the rules' score blended with the model's where the model knows the factor."""
+    from pipeline.analyze import CLAUSE_FACTORS
+
+    out = {}
+    for f in CLAUSE_FACTORS:
+        r = rule_sc.get(f, 0.0)
+        if f in model_sc:
+            # the model can raise a factor (recall on wordings the rules miss) but never hide a rule hit
+            s = max(r, RULE_WEIGHT * r + (1 - RULE_WEIGHT) * model_sc[f])
+        else:
+            s = r
+        if s > 0:
+            out[f] = s
+    return out
+
+
+class FactorModel:
+    """Both languages' models plus the decision threshold chosen by cross-validation."""
+
+    def __init__(self, langs: dict[str, LangModel], threshold: float, meta: dict):
+        self.langs = langs
+        self.threshold = threshold
+        self.meta = meta
+
+    @property
+    def version(self) -> str:
+        return self.meta.get("version", "untrained")
+
+    def predict(self, items: list[dict], rule_scores: list[dict]) -> list[dict[str, float]]:
+        out: list[dict[str, float]] = [{} for _ in items]
+        by_lang: dict[str, list[int]] = {}
+        for i, it in enumerate(items):
+            by_lang.setdefault(it.get("lang", "ru"), []).append(i)
+        for lang, idx in by_lang.items():
+            lm = self.langs.get(lang)
+            if lm is None:
+                continue
+            preds = lm.predict([items[i] for i in idx], [rule_scores[i] for i in idx])
+            for i, p in zip(idx, preds):
+                out[i] = p
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cross-validation, metrics, training
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_predictions(golds: list[list[str]], preds: list[list[str]]) -> dict:
+    """Per-factor and micro P/R/F1 (sub-types collapsed into broad_discretion) and "has any factor"."""
+    from pipeline.analyze import COLLAPSE
+
+    def norm(labels):
+        return {COLLAPSE.get(x, x) for x in labels}
+
+    per: dict[str, list[int]] = {}
+    any_c = [0, 0, 0]
+    micro = [0, 0, 0]
+    for g, p in zip(golds, preds):
+        g, p = norm(g), norm(p)
+        any_c[0] += bool(g) and bool(p)
+        any_c[1] += (not g) and bool(p)
+        any_c[2] += bool(g) and not p
+        for f in g | p:
+            c = per.setdefault(f, [0, 0, 0])
+            if f in g and f in p:
+                c[0] += 1
+                micro[0] += 1
+            elif f in p:
+                c[1] += 1
+                micro[1] += 1
+            else:
+                c[2] += 1
+                micro[2] += 1
+    return {"any": (*prf(*any_c), *any_c), "micro": (*prf(*micro), *micro),
+            "per_factor": {f: (*prf(*c), *c) for f, c in sorted(per.items())}, "n": len(golds)}
+
+
+def decide(scores: dict[str, float], threshold: float) -> list[str]:
+    return sorted(f for f, s in scores.items() if s >= threshold)
+
+
+def cross_validate(items: list[dict], rule_scores: list[dict], folds: int = 5, seed: int = 13) -> dict:
+    """Out-of-fold model scores; figures for rules alone and rules + model over a threshold grid."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y_any = np.array([int(bool(it["labels"])) for it in items])
+    k = min(folds, max(2, int(y_any.sum()))) if y_any.sum() >= 2 else 0
+    oof: list[dict[str, float]] = [{} for _ in items]
+    if k:
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(items, y_any):
+            lm = LangModel(items[0]["lang"]).fit([items[i] for i in tr], [rule_scores[i] for i in tr])
+            for i, p in zip(te, lm.predict([items[i] for i in te], [rule_scores[i] for i in te])):
+                oof[i] = p
+    golds = [it["labels"] for it in items]
+    grid = [round(x, 2) for x in np.arange(0.2, 0.81, 0.05)]
+    rules_only = {t: score_predictions(golds, [decide(r, t) for r in rule_scores]) for t in grid}
+    combined = {t: score_predictions(golds, [decide(combine(r, m), t) for r, m in zip(rule_scores, oof)])
+                for t in grid}
+    return {"rules": rules_only, "combined": combined, "folds": k, "oof": oof}
+
+
+def choose_threshold(table: dict, min_precision: float = 0.8) -> float:
+    """The threshold with the best "any" F1 among those whose "any" precision reaches min_precision
+    (the best-precision one if none does): experts ignore an analyzer that flags most clauses."""
+    ok = [(v["any"][2], v["micro"][2], t) for t, v in table.items() if v["any"][0] >= min_precision]
+    if ok:
+        return max(ok)[2]
+    return max((v["any"][0], v["any"][2], t) for t, v in table.items())[2]
+
+
+def train(path: Path = ANNOTATIONS, out: Path = ARTIFACT, log=print) -> dict:
+    import joblib
+
+    from pipeline.analyze import rule_hits_many, rule_scores
+
+    rows = load_annotations(path, log=log)
+    if not rows:
+        raise SystemExit(f"no usable annotations in {path}")
+    langs, cv_report, thresholds = {}, {}, {}
+    for lang in ("ru", "ky"):
+        items = items_for(rows, lang)
+        if not items:
+            continue
+        rs = [rule_scores(h) for h in rule_hits_many(items)]
+        cv = cross_validate(items, rs)
+        t_rules = choose_threshold(cv["rules"])
+        # a threshold picked on a handful of positives is noise: keep the rules' own scale until the
+        # annotations have enough positive clauses to choose one
+        positives = sum(bool(it["labels"]) for it in items)
+        t_comb = choose_threshold(cv["combined"]) if positives >= MIN_POSITIVES_FOR_THRESHOLD else DEFAULT_THRESHOLD
+        # never stricter than the rules' own scale: a rule of score ≥ DEFAULT_THRESHOLD always flags
+        t_comb = min(t_comb, DEFAULT_THRESHOLD)
+        thresholds[lang] = t_comb
+        cv_report[lang] = {"n": len(items), "positives": sum(bool(it["labels"]) for it in items),
+                           "folds": cv["folds"],
+                           "rules": {"threshold": t_rules, **_brief(cv["rules"][t_rules])},
+                           "rules_at_model_threshold": _brief(cv["rules"][t_comb]),
+                           "combined": {"threshold": t_comb, **_brief(cv["combined"][t_comb])}}
+        langs[lang] = LangModel(lang).fit(items, rs)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    meta = {"version": f"factors-{datetime.now(timezone.utc):%Y%m%d}-{sha}",
+            "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "annotations": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
+            "annotations_sha256": sha, "clauses": len(rows), "cv": cv_report,
+            "positives": {lang: lm.positives for lang, lm in langs.items()},
+            "modelled_factors": {lang: sorted(lm.models) for lang, lm in langs.items()}}
+    # one threshold for both languages: the Russian one (Kyrgyz labels are projected from Russian)
+    model = FactorModel(langs, thresholds.get("ru", 0.5), meta)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, out, compress=3)
+    _write_card(meta, model.threshold, out)
+    log(json.dumps(cv_report, ensure_ascii=False, indent=1))
+    return meta
+
+
+def _brief(s: dict) -> dict:
+    return {"any_p": round(s["any"][0], 3), "any_r": round(s["any"][1], 3), "any_f1": round(s["any"][2], 3),
+            "micro_p": round(s["micro"][0], 3), "micro_r": round(s["micro"][1], 3), "micro_f1": round(s["micro"][2], 3)}
+
+
+def _write_card(meta: dict, threshold: float, out: Path) -> None:
+    lines = [
+        "# Model card: corruption factors (`models/artifacts/factors.joblib`)", "",
+        f"- Version: `{meta['version']}`, trained {meta['trained_at']}.",
+        "- Made by: `python -m models.factors train` (from the repository root, with `../shared` beside it).",
+        f"- Data: `{meta['annotations']}` (sha256 {meta['annotations_sha256']}…), {meta['clauses']} Russian clauses of "
+        "real codes in `../shared/corpus-samples/`, labelled under the annotation guideline v1.2; Kyrgyz "
+        "counterparts are the same clause paths in the `.ky.docx` editions (labels projected, guideline §6.4). "
+        "The development set is never used for training or for choosing the threshold.",
+        "- Model: per language, TF-IDF word 1–2-grams and char_wb 3–5-grams plus the rule scores of "
+        "`pipeline/analyze.py`; one-vs-rest logistic regression (class_weight=balanced) per factor with at least "
+        f"{MIN_POSITIVES} positives; other factors are scored by the rules alone. Final score = "
+        f"max(rules, {RULE_WEIGHT} × rules + {1 - RULE_WEIGHT} × model); a factor is flagged at score ≥ {threshold} "
+        "(chosen by cross-validation: best \"has any factor\" F1 with precision ≥ 0.80).",
+        f"- Factors with a model: {json.dumps(meta['modelled_factors'], ensure_ascii=False)}",
+        f"- Positives per factor: {json.dumps(meta['positives'], ensure_ascii=False)}", "",
+        "## Cross-validated figures (out-of-fold, on the training annotations)", "",
+        "| lang | clauses | with factor | folds | rules only: any P/R/F1 | rules+model: any P/R/F1 | rules only: micro F1 | rules+model: micro F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for lang, c in meta["cv"].items():
+        r, m = c["rules_at_model_threshold"], c["combined"]
+        lines.append(f"| {lang} | {c['n']} | {c['positives']} | {c['folds']} | {r['any_p']}/{r['any_r']}/{r['any_f1']} | "
+                     f"{m['any_p']}/{m['any_r']}/{m['any_f1']} | {r['micro_f1']} | {m['micro_f1']} |")
+    lines += ["", "Development-set figures: run `taraza evaluate` (they are printed, not stored here, so the card "
+              "cannot drift from the code).", "",
+              "Limits: the training set is small and its factor positives are few; Kyrgyz labels are projected "
+              "from the Russian clause, so a Kyrgyz wording that differs is not reflected."]
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def load(path: Path = ARTIFACT) -> FactorModel | None:
+    """The trained model, or None when no artifact exists (the analyzer then runs on rules alone)."""
+    if not path.exists():
+        return None
+    import joblib
+
+    return joblib.load(path)
+
+
+if __name__ == "__main__":
+    # run through the importable module, so the pickled classes are models.factors.*, not __main__.*
+    from models import factors as _module
+
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "train"
+    if cmd == "train":
+        _module.train()
+    elif cmd == "cv":
+        from pipeline.analyze import rule_hits_many, rule_scores
+
+        rows = load_annotations()
+        for lang in ("ru", "ky"):
+            items = items_for(rows, lang)
+            rs = [rule_scores(h) for h in rule_hits_many(items)]
+            cv = cross_validate(items, rs)
+            t = choose_threshold(cv["combined"])
+            print(lang, len(items), "rules", _brief(cv["rules"][t]), "combined", _brief(cv["combined"][t]), "t", t)
+    else:
+        raise SystemExit("usage: python -m models.factors [train|cv]")

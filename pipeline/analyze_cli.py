@@ -1,0 +1,475 @@
+"""Commands of the corruption-factor analyzer: classify, check, analyze, evaluate."""
+from __future__ import annotations
+
+import html
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .document import TarazaError
+
+DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "dev-sets" / "factors-dev.jsonl"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# classify
+
+
+@click.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON lines {"id", "text", "lang"} with optional "heading" and "lead_in".')
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help='JSON lines {"id", "factors": [{"factor", "score", "evidence", "explanation"}]}.')
+@click.option("--threshold", type=float, default=None, help="Override the model card's decision threshold.")
+def classify(input_path, output_path, threshold):
+    """Classify clauses (one JSON object per line) into corruption factors.
+
+    Each input line is {"id", "text", "lang"} (lang ru or ky), optionally with "heading" (the article
+    heading) and "lead_in" (the paragraph ending in «:» that introduces a list item). Each output line is
+    {"id", "factors": [...]}, an empty list for a clean clause; "evidence" quotes the triggering words.
+
+    \b
+    Example:
+      taraza classify --input clauses.jsonl --output flags.jsonl
+    """
+    from .analyze import classify_items
+
+    items = []
+    for n, line in enumerate(input_path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            it = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TarazaError(input_path, f"line {n} is not JSON: {exc.msg}")
+        if it.get("lang") not in ("ru", "ky"):
+            raise TarazaError(input_path, f"line {n}: lang must be 'ru' or 'ky', not {it.get('lang')!r}")
+        items.append(it)
+    flags = classify_items(items, threshold=threshold)
+    with output_path.open("w", encoding="utf-8") as out:
+        for it, fl in zip(items, flags):
+            out.write(json.dumps({"id": it.get("id"), "factors": [
+                {"factor": f.factor, "score": f.score, "evidence": f.evidence, "explanation": f.explanation}
+                for f in fl]}, ensure_ascii=False) + "\n")
+    click.echo(f"{len(items)} clauses, {sum(1 for f in flags if f)} with factors → {output_path}", err=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# check: one draft → expert report
+
+
+def analyze_file(path: Path) -> dict:
+    """Read, parse and analyze one draft; the report as plain data."""
+    from .analyze import ANALYZER_VERSION, classify_items, document_findings, factor_table, model_version
+    from .ingest import read_document
+    from .structure import parse_document
+
+    doc = read_document(path)
+    if not doc.text.strip():
+        raise TarazaError(path, "the document is empty")
+    if doc.language not in ("ru", "ky"):
+        raise TarazaError(path, "the text is neither Russian nor Kyrgyz")
+    st = parse_document(doc)
+    clauses = st.clauses
+    if not clauses:
+        raise TarazaError(path, "no clauses found (is this a legal act?)")
+    items = [{"text": c.text, "lang": doc.language, "heading": c.article_heading, "lead_in": c.lead_in}
+             for c in clauses]
+    flags = classify_items(items)
+    findings = document_findings(doc.language, clauses, st.header, doc.text)
+    rows = []
+    for c, fl in zip(clauses, flags):
+        for f in fl:
+            rows.append({"path": c.path, "article": c.article, "article_heading": c.article_heading,
+                         "text": c.text, "start": c.start, "end": c.end, **f.to_dict()})
+    flagged = {(r["path"], r["factor"]) for r in rows}
+    doc_rows = []
+    tf = factor_table()
+    for fd in findings:
+        if (fd.clause_path, fd.factor) in flagged:
+            continue            # the clause flag already says it
+        c = next((c for c in clauses if c.path == fd.clause_path), None)
+        doc_rows.append({"path": fd.clause_path, "article": c.article if c else "", "text": c.text if c else "",
+                         "factor": fd.factor, "score": fd.score, "evidence": fd.evidence,
+                         "explanation": fd.explanation, "fix": fd.fix, "source": "document",
+                         "name": tf[fd.factor]["name_ky" if doc.language == "ky" else "name_ru"],
+                         "start": c.start if c else 0, "end": c.end if c else 0})
+    return {"file": str(path), "sha256": doc.sha256, "document_id": doc.id, "language": doc.language,
+            "title": doc.title or st.header.get("title", ""), "clauses": len(clauses),
+            "flagged_clauses": len({r["path"] for r in rows}), "flags": rows, "findings": doc_rows,
+            "analyzer_version": ANALYZER_VERSION, "model_version": model_version()}
+
+
+def _highlight_html(text: str, spans) -> str:
+    """Escape everything; wrap the evidence spans in <mark>. Scraped text never becomes markup."""
+    out, pos = [], 0
+    for a, b in sorted(set(map(tuple, spans))):
+        if a < pos:
+            continue
+        out.append(html.escape(text[pos:a]))
+        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _summary_counts(report: dict) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in report["flags"] + report["findings"]:
+        counts[r["name"]] = counts.get(r["name"], 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def render_html(report: dict) -> str:
+    e = html.escape
+    ky = report["language"] == "ky"
+    head = ["Берене", "Текст", "Фактор", "Эмне үчүн", "Сунуш"] if ky else ["Статья", "Текст", "Фактор", "Почему", "Рекомендация"]
+    rows = []
+    for r in report["flags"]:
+        rows.append(f"<tr><td>{e(r['path'])}</td><td>{_highlight_html(r['text'], r.get('spans') or [])}</td>"
+                    f"<td>{e(r['name'])}<br><small>{e(r['factor'])} · {r['score']:.2f} · {e(r['source'])}</small></td>"
+                    f"<td>{e(r['explanation'])}</td><td>{e(r['fix'])}</td></tr>")
+    for r in report["findings"]:
+        rows.append(f"<tr class=doc><td>{e(r['path'] or '—')}</td><td>{e(r['text'])}</td>"
+                    f"<td>{e(r['name'])}<br><small>{e(r['factor'])} · {r['score']:.2f} · document</small></td>"
+                    f"<td>{e(r['explanation'])}</td><td>{e(r['fix'])}</td></tr>")
+    summary = "".join(f"<li>{e(k)}: {v}</li>" for k, v in _summary_counts(report).items())
+    title = "Коррупциялык факторлорго экспертиза" if ky else "Антикоррупционная экспертиза: заключение"
+    return f"""<!doctype html>
+<html lang="{e(report['language'])}"><head><meta charset="utf-8"><title>{e(title)}</title>
+<style>body{{font-family:sans-serif;max-width:1200px;margin:2em auto}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.4em;vertical-align:top}}mark{{background:#ffe08a}}tr.doc{{background:#f6f6f6}}</style>
+</head><body>
+<h1>{e(title)}</h1>
+<p><b>{e(report['title'] or report['file'])}</b><br>{e(report['file'])} · sha256 {e(report['sha256'][:16])}</p>
+<p>{'Пункттар' if ky else 'Пунктов'}: {report['clauses']}; {'факторлору бар' if ky else 'с факторами'}: {report['flagged_clauses']};
+{'документ деңгээлиндеги табылгалар' if ky else 'находок уровня документа'}: {len(report['findings'])}.</p>
+<ul>{summary}</ul>
+<table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead><tbody>
+{''.join(rows)}
+</tbody></table>
+<p><small>Taraza analyzer {e(report['analyzer_version'])}, model {e(report['model_version'])}.
+{'Автоматтык баалоо; эксперт текшериши керек.' if ky else 'Автоматическая оценка; требует проверки экспертом.'}</small></p>
+</body></html>
+"""
+
+
+def render_md(report: dict) -> str:
+    def cell(s: str) -> str:
+        return (s or "").replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"# Антикоррупционная экспертиза: {cell(report['title'] or report['file'])}", "",
+             f"Пунктов: {report['clauses']}; с факторами: {report['flagged_clauses']}; "
+             f"находок уровня документа: {len(report['findings'])}.", ""]
+    lines += [f"- {k}: {v}" for k, v in _summary_counts(report).items()]
+    lines += ["", "| Статья | Текст | Фактор | Почему | Рекомендация |", "|---|---|---|---|---|"]
+    for r in report["flags"] + report["findings"]:
+        text = r["text"]
+        for ev in sorted({r["evidence"]} - {""}, key=len, reverse=True):
+            for part in ev.split(" … "):
+                text = text.replace(part, f"**{part}**", 1) if part else text
+        lines.append(f"| {cell(r['path'])} | {cell(text)} | {cell(r['name'])} ({r['factor']}, {r['score']:.2f}) | "
+                     f"{cell(r['explanation'])} | {cell(r['fix'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_docx_comments(src: Path, report: dict, out: Path) -> int:
+    """The author's own DOCX with a Word comment on every flagged clause; returns the number of comments."""
+    import docx
+
+    from .ingest import normalize_line
+
+    try:
+        d = docx.Document(str(src))
+    except Exception as exc:
+        raise TarazaError(src, f"cannot open as DOCX: {exc}")
+    by_clause: dict[str, list[dict]] = {}
+    for r in report["flags"] + report["findings"]:
+        if r["text"]:
+            by_clause.setdefault(normalize_line(r["text"].split("\n")[0])[:200], []).append(r)
+    n = 0
+    for p in d.paragraphs:
+        key = normalize_line(p.text)[:200]
+        rs = by_clause.pop(key, None) if key else None
+        if not rs or not p.runs:
+            continue
+        text = "\n".join(f"[{r['name']}] {r['explanation']} Рекомендация: {r['fix']}"
+                         + (f" («{r['evidence']}»)" if r["evidence"] else "") for r in rs)
+        d.add_comment(p.runs, text=text, author="Taraza", initials="TZ")
+        n += 1
+    d.save(str(out))
+    return n
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json", "docx"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: stdout; "
+              "for docx: FILE with .taraza.docx).")
+def check(file, fmt, output):
+    """Check one draft for corruption factors and write an expert report.
+
+    The report has a summary, then a per-article table: article, clause text with the triggering words
+    highlighted, factor (Russian/Kyrgyz name), why, and the recommended fix. Document-level findings (a
+    power with no term, no appeal route; a by-law with no delegating law) follow. With --format docx the
+    author's own DOCX comes back with a Word comment on every flagged clause.
+
+    \b
+    Examples:
+      taraza check draft.docx -o report.html
+      taraza check draft.docx --format docx -o draft-commented.docx
+      taraza check corpus/demo/made-up-draft-regulation-grants.ru.txt --format md
+    """
+    report = analyze_file(file)
+    if fmt == "docx":
+        if file.suffix.lower() != ".docx":
+            raise TarazaError(file, "--format docx needs a .docx input (comments go into the author's file)")
+        out = output or file.with_suffix(".taraza.docx")
+        n = write_docx_comments(file, report, out)
+        click.echo(f"{n} comments → {out}", err=True)
+        return
+    text = {"html": render_html, "md": render_md,
+            "json": lambda r: json.dumps(r, ensure_ascii=False, indent=1)}[fmt](report)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(report['flags'])} flags, {len(report['findings'])} findings → {output}", err=True)
+    else:
+        click.echo(text)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# analyze: batch into the database
+
+
+def _analyze_worker(path: str):
+    try:
+        return path, analyze_file(Path(path)), None
+    except TarazaError as exc:
+        return path, None, exc.reason
+    except Exception as exc:          # one bad file must not stop the batch
+        return path, None, f"{type(exc).__name__}: {exc}"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--jobs", "-j", default=1, show_default=True, help="Worker processes.")
+@click.option("--force", is_flag=True, help="Re-analyze files already analyzed by this analyzer and model version.")
+@click.pass_context
+def analyze(ctx, paths, jobs, force):
+    """Analyze many drafts (files or folders) into the database: flags linked to clauses, plus
+    document-level findings. Resumable: a file whose sha256 was already analyzed by the same analyzer and
+    model version is skipped. Files that cannot be read are reported and the rest go on.
+
+    \b
+    Example:
+      taraza analyze corpus/demo/ --jobs 2
+    """
+    from corpus import dumps
+    from .analyze import ANALYZER_VERSION, factor_table, model_version
+    from .cli import open_db_from
+    from .ingest import iter_input_files, read_document
+    from .store import record_error, store_document
+
+    db = open_db_from(ctx)
+    _load_factors(db)
+    version = f"{ANALYZER_VERSION}/{model_version()}"
+    files = [str(p) for p in iter_input_files(paths)]
+    todo = []
+    skipped = unreadable = 0
+    for f in files:
+        try:
+            doc = read_document(f)
+        except TarazaError as exc:
+            click.echo(f"  failed: {f}: {exc.reason}", err=True)
+            record_error(db, f, exc.reason)
+            unreadable += 1
+            continue
+        if not force and db.execute(
+                "select 1 from analysis_runs where sha256 = ? and version = ?", [doc.sha256, version]).fetchone():
+            skipped += 1
+            continue
+        todo.append(f)
+    done, failed = 0, unreadable
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(_analyze_worker, todo)
+    else:
+        pool = None
+        results = map(_analyze_worker, todo)
+    with click.progressbar(results, length=len(todo), label="analyzing", file=sys.stderr) as bar:
+        for path, report, err in bar:
+            if err:
+                failed += 1
+                click.echo(f"\n  failed: {path}: {err}", err=True)
+                record_error(db, path, err)
+                continue
+            doc = read_document(path)
+            doc_id, _ = store_document(db, doc)
+            _store_report(db, doc_id, report, version)
+            done += 1
+    if pool:
+        pool.shutdown()
+    click.echo(f"{done} analyzed, {skipped} unchanged (skipped), {failed} failed")
+
+
+def _load_factors(db) -> None:
+    from .analyze import factor_table
+
+    rows = [{"id": f["id"], "name_ru": f["name_ru"], "name_ky": f["name_ky"], "level": f["level"],
+             "parent": f.get("parent", ""), "decree96": f["decree96"], "definition_ru": f["definition_ru"],
+             "fix_ru": f["fix_ru"], "fix_ky": f.get("fix_ky", ""), "ordinal": f["order"]}
+            for f in factor_table().values()]
+    db["factors"].upsert_all(rows, pk="id")
+
+
+def _store_report(db, doc_id: str, report: dict, version: str) -> None:
+    from corpus import dumps
+    from .store import now
+
+    flags = []
+    for r in report["flags"]:
+        flags.append({"id": f"{doc_id}:{r['path']}:{r['factor']}", "clause_id": f"{doc_id}:{r['path']}",
+                      "document_id": doc_id, "factor": r["factor"], "score": r["score"], "evidence": r["evidence"],
+                      "explanation": r["explanation"], "fix": r["fix"], "source": r["source"],
+                      "rules": dumps(r["rules"]), "model_version": version})
+    findings = []
+    for r in report["findings"]:
+        findings.append({"id": f"{doc_id}:{r['path']}:{r['factor']}:doc", "document_id": doc_id,
+                         "clause_id": f"{doc_id}:{r['path']}" if r["path"] else None, "factor": r["factor"],
+                         "score": r["score"], "evidence": r["evidence"], "explanation": r["explanation"],
+                         "fix": r["fix"], "model_version": version})
+    with db.conn:
+        db.execute("delete from flags where document_id = ?", [doc_id])
+        db.execute("delete from document_findings where document_id = ?", [doc_id])
+        if flags:
+            db["flags"].insert_all(flags, replace=True)
+        if findings:
+            db["document_findings"].insert_all(findings, replace=True)
+        db["analysis_runs"].upsert({"id": f"{report['sha256']}:{version}", "sha256": report["sha256"],
+                                    "document_id": doc_id, "version": version, "flags": len(flags),
+                                    "findings": len(findings), "at": now()}, pk="id")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# evaluate
+
+
+def _dev_items(path: Path, lang: str) -> tuple[list[dict], list[list[str]]]:
+    items, golds = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        if lang == "ru":
+            items.append({"text": r["text_ru"], "heading": r.get("article_heading"), "lead_in": r.get("lead_in_ru"),
+                          "lang": "ru"})
+        else:
+            if not r.get("text_ky"):
+                continue
+            items.append({"text": r["text_ky"], "heading": r.get("article_heading_ky") or r.get("article_heading"),
+                          "lead_in": r.get("lead_in_ky"), "lang": "ky"})
+        golds.append(r.get("labels") or [])
+    return items, golds
+
+
+def _fmt(t) -> str:
+    p, r, f, tp, fp, fn = t
+    return f"P {p:.2f} R {r:.2f} F1 {f:.2f} (tp {tp}, fp {fp}, fn {fn})"
+
+
+def _print_side_by_side(title: str, res: dict[str, dict]) -> None:
+    langs = list(res)
+    click.echo(f"\n== {title} ==")
+    click.echo(f"{'':30}" + "".join(f"{lang + ' (n=' + str(res[lang]['n']) + ')':<46}" for lang in langs))
+    click.echo(f"{'has any factor':30}" + "".join(f"{_fmt(res[lang]['any']):<46}" for lang in langs))
+    click.echo(f"{'micro over factor ids':30}" + "".join(f"{_fmt(res[lang]['micro']):<46}" for lang in langs))
+    factors = sorted({f for lang in langs for f in res[lang]["per_factor"]})
+    for f in factors:
+        click.echo(f"  {f:28}" + "".join(
+            f"{_fmt(res[lang]['per_factor'][f]) if f in res[lang]['per_factor'] else '-':<46}" for lang in langs))
+
+
+def _confusion(golds, preds) -> None:
+    from .analyze import COLLAPSE
+
+    conf: dict[tuple[str, str], int] = {}
+    for g, p in zip(golds, preds):
+        g = {COLLAPSE.get(x, x) for x in g} or {"(clean)"}
+        p = {COLLAPSE.get(x, x) for x in p} or {"(clean)"}
+        for a in g:
+            for b in p:
+                if a != b and not (a in p):
+                    conf[(a, b)] = conf.get((a, b), 0) + 1
+    click.echo("  confusion (gold → predicted, errors only):")
+    for (a, b), n in sorted(conf.items(), key=lambda kv: -kv[1])[:15]:
+        click.echo(f"    {a} → {b}: {n}")
+
+
+def evaluate_factors(dev: Path, cv: bool) -> dict:
+    from models.factors import score_predictions
+
+    from .analyze import classify_items
+
+    results, results_rules = {}, {}
+    for lang in ("ru", "ky"):
+        items, golds = _dev_items(dev, lang)
+        preds = [[f.factor for f in fl] for fl in classify_items(items)]
+        rules = [[f.factor for f in fl] for fl in classify_items(items, use_model=False)]
+        results[lang] = score_predictions(golds, preds)
+        results_rules[lang] = score_predictions(golds, rules)
+        if lang == "ru":
+            ru_conf = (golds, preds)
+    click.echo(f"development set: {dev}")
+    _print_side_by_side("dev set, rules + model (missing_deadline, duplicate_powers scored as broad_discretion)", results)
+    _print_side_by_side("dev set, rules alone", results_rules)
+    click.echo("\nRussian:")
+    _confusion(*ru_conf)
+    if cv:
+        from models.factors import _brief, choose_threshold, cross_validate, items_for, load_annotations
+
+        from .analyze import rule_hits_many, rule_scores
+
+        rows = load_annotations(log=lambda m: None)
+        click.echo(f"\n== cross-validation on the training annotations ({len(rows)} clauses) ==")
+        for lang in ("ru", "ky"):
+            items = items_for(rows, lang)
+            if not items:
+                continue
+            rs = [rule_scores(h) for h in rule_hits_many(items)]
+            res = cross_validate(items, rs)
+            t = choose_threshold(res["combined"])
+            click.echo(f"  {lang}: n={len(items)} folds={res['folds']} threshold={t}")
+            click.echo(f"    rules alone : {_brief(res['rules'][t])}")
+            click.echo(f"    rules+model : {_brief(res['combined'][t])}")
+    return results
+
+
+# task → function(dev_path or None, cv flag); the matcher registers "matching" here
+EVALUATORS = {"factors": lambda dev, cv: evaluate_factors(dev or DEV_SET, cv)}
+
+
+@click.command()
+@click.option("--task", default="factors", show_default=True,
+              help="What to measure: factors, or any task registered in EVALUATORS (e.g. matching).")
+@click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Development set (default: ../shared/dev-sets/<task>-dev.jsonl).")
+@click.option("--no-cv", is_flag=True, help="Skip cross-validation on the training annotations.")
+def evaluate(task, dev, no_cv):
+    """Measure an analyzer on its development set (measuring only: never train on it).
+
+    For factors: precision, recall and F1 per factor and for "has any factor", Russian and Kyrgyz side by side,
+    rules alone and rules + model, a confusion summary, and cross-validation on the training annotations.
+
+    \b
+    Examples:
+      taraza evaluate
+      taraza evaluate --task factors --no-cv
+    """
+    fn = EVALUATORS.get(task)
+    if fn is None:
+        raise TarazaError(task, f"no evaluator for this task (known: {', '.join(sorted(EVALUATORS))})")
+    fn(dev, not no_cv)

@@ -1,0 +1,118 @@
+"""The analyzer's commands end to end on MADE-UP inputs written here (and the made-up demo drafts):
+classify's interface, the escaped HTML report, Word comments in the author's DOCX, the batch into the DB
+with bad files in it, and resuming."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+MADE_UP_DRAFT = """ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ
+О вымышленных разрешениях (made-up draft for tests)
+Статья 1. Выдача разрешения
+1. Уполномоченный орган вправе приостановить действие разрешения <script>alert(1)</script>.
+2. К заявлению прилагаются копия паспорта и иные документы по требованию уполномоченного органа.
+3. Разрешение выдается в течение 10 рабочих дней со дня поступления заявления.
+Статья 2. Права заявителя
+Заявитель вправе обжаловать решение уполномоченного органа в судебном порядке.
+"""
+
+
+def test_classify_interface(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "text": "Уполномоченный орган вправе приостановить действие разрешения.", "lang": "ru"},
+        {"id": "b", "text": "Гражданин вправе обжаловать решение уполномоченного органа в судебном порядке.", "lang": "ru"},
+        {"id": "c", "text": "Ыйгарым укуктуу орган уруксаттын колдонулушун токтото турууга укуктуу.", "lang": "ky",
+         "heading": "Уруксат", "lead_in": ""},
+    ]
+    inp.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(main, ["classify", "--input", str(inp), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    got = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(got) == {"a", "b", "c"}
+    assert got["b"]["factors"] == []
+    fa = {f["factor"]: f for f in got["a"]["factors"]}
+    assert "vprave_competence" in fa and fa["vprave_competence"]["evidence"] == "вправе"
+    assert set(fa["vprave_competence"]) == {"factor", "score", "evidence", "explanation"}
+    assert any(f["factor"] == "vprave_competence" for f in got["c"]["factors"])
+
+
+def test_classify_rejects_unknown_language(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": "x", "text": "hello", "lang": "en"}), encoding="utf-8")
+    res = CliRunner().invoke(main, ["classify", "--input", str(inp), "--output", str(tmp_path / "o.jsonl")])
+    assert res.exit_code == 2 and "lang must be" in res.output and "Traceback" not in res.output
+
+
+def test_check_html_escapes_and_highlights(tmp_path):
+    draft = tmp_path / "made-up-draft.ru.txt"
+    draft.write_text(MADE_UP_DRAFT, encoding="utf-8")
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(main, ["check", str(draft), "--format", "html", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<mark>вправе</mark>" in page
+    assert "определение компетенции по формуле «вправе»" in page
+    # the citizen's own right (ст. 2) is not flagged
+    rep = json.loads(CliRunner().invoke(main, ["check", str(draft), "--format", "json"]).output)
+    assert all(f["path"] != "ст. 2" for f in rep["flags"])
+    assert {f["factor"] for f in rep["flags"] if f["path"] == "ст. 1 ч. 2"} >= {"excessive_requirements"}
+
+
+def test_check_docx_adds_word_comments(tmp_path):
+    import docx
+
+    src = tmp_path / "made-up-draft.ru.docx"
+    d = docx.Document()
+    for line in MADE_UP_DRAFT.splitlines():
+        d.add_paragraph(line)
+    d.save(str(src))
+    out = tmp_path / "commented.docx"
+    res = CliRunner().invoke(main, ["check", str(src), "--format", "docx", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    back = docx.Document(str(out))
+    comments = list(back.comments)
+    assert len(comments) >= 2
+    assert any("вправе" in c.text for c in comments)
+    assert [p.text for p in back.paragraphs] == [p.text for p in d.paragraphs]
+
+
+def test_analyze_batch_with_bad_files_and_resume(tmp_path):
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    (folder / "made-up-draft.ru.txt").write_text(MADE_UP_DRAFT, encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 this is not a zip")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "english.txt").write_text("Article 1. The authority may refuse a permit.\n" * 3, encoding="utf-8")
+    db_path = tmp_path / "t.db"
+    run = CliRunner().invoke(main, ["--db", str(db_path), "analyze", str(folder)])
+    assert run.exit_code == 0, run.output
+    assert "Traceback" not in run.output
+    assert "1 analyzed" in run.output and "broken.docx" in run.output
+    from corpus import open_db
+
+    db = open_db(db_path)
+    flags = list(db["flags"].rows)
+    assert flags and all(f["clause_id"].startswith(f["document_id"]) for f in flags)
+    assert db["factors"].count == 14
+    again = CliRunner().invoke(main, ["--db", str(db_path), "analyze", str(folder)])
+    assert "0 analyzed, 1 unchanged" in again.output
+
+
+@pytest.mark.slow
+def test_demo_drafts_get_flags_and_the_clean_one_stays_clean():
+    from pathlib import Path
+
+    from pipeline.analyze_cli import analyze_file
+
+    demo = Path(__file__).resolve().parents[1] / "corpus" / "demo"
+    grants = analyze_file(demo / "made-up-draft-regulation-grants.ru.txt")
+    assert {"missing_deadline", "excessive_requirements", "blanket_reference_norms"} <= {f["factor"] for f in grants["flags"]}
+    clean = analyze_file(demo / "made-up-draft-order-clean.ru.txt")
+    assert clean["flags"] == []

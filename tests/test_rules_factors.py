@@ -1,0 +1,85 @@
+"""Every factor rule fires on its positive sentences and stays silent on its negative ones
+(rules/rule_cases.yml, made-up sentences), and the typology and Kyrgyz stemmer data are consistent."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from rules import RULES_DIR, load_yaml
+
+CASES = load_yaml("rule_cases.yml")["cases"]
+FACTOR_IDS = {
+    "broad_discretion", "missing_deadline", "duplicate_powers", "vprave_competence", "selective_rights_change",
+    "blanket_reference_norms", "missing_admin_procedure", "no_competitive_procedure", "excessive_requirements",
+    "applicant_right_abuse", "legal_linguistic_uncertainty", "normative_conflict",
+}
+
+
+def _params(kind):
+    for case in CASES:
+        for text in case.get(kind) or []:
+            yield pytest.param(case, text, id=f"{case['rule']}:{text[:40]}")
+
+
+@pytest.mark.parametrize("case,text", list(_params("pos")))
+def test_rule_fires_on_positive(case, text):
+    from pipeline.analyze import rule_hits
+
+    hits = rule_hits(text, case.get("lang", "ru"))
+    fired = {h.factor for h in hits if h.rule == case["rule"]}
+    assert case["factor"] in fired, f"{case['rule']} did not fire: {[(h.rule, h.factor) for h in hits]}"
+    for extra in case.get("also") or []:
+        assert extra in fired, f"{case['rule']} did not add {extra}"
+    for h in hits:
+        assert h.evidence and h.evidence == text[h.start:h.end]
+
+
+@pytest.mark.parametrize("case,text", list(_params("neg")))
+def test_rule_silent_on_negative(case, text):
+    from pipeline.analyze import rule_hits
+
+    hits = [h for h in rule_hits(text, case.get("lang", "ru")) if h.rule == case["rule"]]
+    assert not hits, f"{case['rule']} fired on a negative: {[(h.factor, h.evidence) for h in hits]}"
+
+
+def test_every_rule_has_positive_and_negative_cases():
+    covered = {c["rule"] for c in CASES if c.get("pos") and c.get("neg")}
+    for lang in ("ru", "ky"):
+        ids = {r["id"] for r in load_yaml(f"patterns_{lang}.yml")["rules"]}
+        assert ids <= covered, f"rules without test sentences: {sorted(ids - covered)}"
+
+
+def test_typology_has_exactly_the_agreed_ids_with_names_and_fixes():
+    factors = load_yaml("factors.yml")["factors"]
+    ids = [f["id"] for f in factors]
+    assert set(ids) == FACTOR_IDS | {"outside_competence", "gap_filling_bylaw"}
+    assert len(ids) == len(set(ids))
+    for f in factors:
+        for key in ("name_ru", "name_ky", "definition_ru", "fix_ru", "fix_ky", "why_ru", "why_ky", "decree96"):
+            assert f.get(key), f"{f['id']} lacks {key}"
+
+
+def test_rules_only_use_known_factors_and_lexicons():
+    from pipeline.analyze import ruleset
+
+    for lang in ("ru", "ky"):
+        rs = ruleset(lang)       # compiling validates factor ids and lexicon names
+        assert rs.rules
+
+
+@pytest.mark.parametrize("row", list(csv.DictReader((RULES_DIR / "ky_stem_cases.csv").open(encoding="utf-8"))),
+                         ids=lambda r: r["word"])
+def test_ky_stem_cases(row):
+    from rules.ky_stem import ky_stem
+
+    assert ky_stem(row["word"]) == row["expected_stem"]
+
+
+def test_ky_stem_slot_order_not_greedy():
+    from rules.ky_stem import ky_stem
+
+    # one ending per slot, right to left: a greedy loop would reach «республ»
+    assert ky_stem("республикасынын") == "республика"
+    assert ky_stem("мыйзамдарында") == "мыйзам"
+    assert ky_stem("жер") == "жер"
