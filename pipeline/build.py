@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build_steps(shared: Path | None, public_db: str) -> list[list[str]]:
-    demo = str(DEMO_DIR)
     steps: list[list[str]] = [
         ["ingest", "--kind", "draft", "--source", "demo",
          *[str(p) for p in sorted(DEMO_DIR.glob("made-up-draft-*"))]],
@@ -27,12 +26,12 @@ def build_steps(shared: Path | None, public_db: str) -> list[list[str]]:
         steps.append(["ingest", "--source", "minjust", str(samples / "cbd-minjust-docx"),
                       str(samples / "cbd-minjust-pdf"), str(samples / "cbd-minjust-api-edition-html" / "ru"),
                       str(samples / "cbd-minjust-api-edition-html" / "ky"), str(samples / "kg-codes-extracted-text")])
-    steps.append(["analyze", demo])
+    steps.append(["analyze", "--jobs", "2", *[str(p) for p in sorted(DEMO_DIR.glob("made-up-draft-*"))]])
     if shared is not None:
         plan = str(shared / "seeds" / "plan-2015-2017-resolution-170.ky.txt")
         steps += [
             ["plan", "load", plan],
-            ["match", "--plan", plan, "--report", *[str(p) for p in sorted((DEMO_DIR / "reports").glob("made-up-*"))]],
+            ["match", "--plan", plan, "--report", str(DEMO_DIR / "reports")],
             ["monitor", "--plan", plan],
         ]
     steps.append(["publish", "-o", public_db])
