@@ -78,6 +78,10 @@ class FetchError(TarazaError):
         super().__init__(url, reason)
 
 
+class RobotsDisallowed(FetchError):
+    """robots.txt asks us not to fetch this URL: the item is skipped on purpose, not failed."""
+
+
 class _Retry(Exception):
     """Internal: this attempt failed in a way worth retrying."""
 
@@ -226,7 +230,7 @@ class Recorder:
         self.data["recorded_at"] = now_iso()
 
     def record(self, method: str, url: str, request_body: bytes | None, status: int, headers: dict, body: bytes) -> None:
-        from .replay import request_key  # one definition of "the same request" for recording and replaying
+        from .replay import MADE_UP_HEADER, request_key  # one definition of "the same request" for recording and replaying
 
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -240,6 +244,8 @@ class Recorder:
                 entry[h.lower()] = headers[h]
         if request_body:
             entry["request_body"] = request_body.decode("utf-8")
+        if headers.get(MADE_UP_HEADER) == "1":
+            entry["made_up"] = True  # recording our own made-up fixtures must not turn them into "real" ones
         key = request_key(method, path, request_body)
         self.data["responses"] = [e for e in self.data["responses"]
                                   if request_key(e["method"], e["path"], (e.get("request_body") or "").encode() or None) != key]
@@ -299,6 +305,7 @@ class Http:
         self.session.headers.update(headers or {})
         self.use_robots = robots
         self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self.robots_errors: dict[str, str] = {}
         self.sleep = sleep
         self.limiter = RateLimiter(politeness, sleep=sleep)
         self.log = log
@@ -341,6 +348,7 @@ class Http:
                     rp.allow_all = True
                 else:  # RFC 9309 §2.3.1.4: an unreachable robots.txt means "assume complete disallow" for now
                     rp.disallow_all = True
+                    self.robots_errors[host] = exc.reason
                     self.log(f"robots.txt of {host} unreachable ({exc.reason}): not crawling {host} in this run")
             self.robots[host] = rp
         rp = self.robots[host]
@@ -356,7 +364,11 @@ class Http:
     def request(self, method: str, url: str, *, body: bytes | None = None, expect: str = "any",
                 conditional: bool = True, headers: dict | None = None, check_robots: bool = True) -> Fetched:
         if check_robots and not self.allowed(url):
-            raise FetchError(url, "disallowed by robots.txt")
+            parts = urlsplit(url)
+            unreachable = self.robots_errors.get(f"{parts.scheme}://{parts.netloc}")
+            if unreachable:  # a failure (retried next run), not a deliberate skip
+                raise FetchError(url, f"not fetched: the site's robots.txt is unreachable ({unreachable})")
+            raise RobotsDisallowed(url, "disallowed by robots.txt")
         key = f"{method} {url} {sha256(body)[:16] if body else ''}".strip()
         attempt = 0
         quota_hits = 0
@@ -682,7 +694,7 @@ class Source:
     # -- the run ------------------------------------------------------------------------------------------
 
     def run(self, *, since: str | None = None, limit: int | None = None, **options) -> RunReport:
-        run_id = f"{self.name}-{now_iso()}-{os.getpid()}"
+        run_id = f"{self.name}-{now_iso()}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
         self.db["scrape_runs"].insert({"id": run_id, "source": self.name, "base_url": self.base_url,
                                        "started_at": now_iso(), "status": "running",
                                        "options": json.dumps({"since": since, "limit": limit, **options}, default=str)})
@@ -738,6 +750,10 @@ class Source:
         """Run one item's work; a fetch/parse failure is reported for this item and the run goes on."""
         try:
             return fn()
+        except RobotsDisallowed as exc:
+            self.mark(key, store_status="robots_disallowed", url=exc.path)
+            self.progress(f"[{self.name}] skipped {key}: {exc.path} is disallowed by robots.txt")
+            return True
         except TarazaError as exc:
             self.fail(key, getattr(exc, "path", url) or url, exc.reason)
         return None

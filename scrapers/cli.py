@@ -74,6 +74,8 @@ def scrape(ctx, source, since, limit, record_dir, base_url, raw_dir, codes, act_
         click.echo("interrupted: everything collected so far is stored; run the same command again to resume",
                    err=True)
         sys.exit(130)
+    if reports == []:
+        click.echo(f"no enabled site in {config or 'scrapers/sites/reports.yml'}: enable one or pass --site NAME", err=True)
     failed = 0
     for report in reports if isinstance(reports, list) else [reports]:
         click.echo(report.summary())

@@ -22,7 +22,6 @@ Run by hand: ``python -m scrapers.replay tests/fixtures/scrapers/minjust --port 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import socket
@@ -32,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
@@ -233,8 +232,9 @@ class ReplayServer:
     """Serve fixture folders on 127.0.0.1 (a free port) in a thread; use as a context manager."""
 
     def __init__(self, *folders, shared: Path = SHARED, slow_seconds: float = 1.0, retry_after: str = "1",
-                 quota: tuple[int, float] | None = None, etags: bool = True, port: int = 0):
+                 quota: tuple[int, float] | None = None, etags: bool = True, port: int = 0, latency: float = 0.0):
         self.port = port
+        self.latency = latency  # seconds added to every answer (to stop a run midway in the kill test)
         self.handlers = [load_fixtures(f, shared) if not callable(f) else f for f in folders]
         self.slow_seconds = slow_seconds
         self.retry_after = retry_after
@@ -332,6 +332,8 @@ class ReplayServer:
                 self.wfile.flush()
 
             def _respond(self, method, target, body, fault, entry):
+                if server.latency:
+                    time.sleep(server.latency)
                 if fault == "timeout":
                     time.sleep(server.slow_seconds)
                     fault = None
@@ -377,7 +379,7 @@ class ReplayServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self.url
 
     @property

@@ -60,10 +60,11 @@ class PagedSite(Source):
 
     def collect(self, *, since=None, limit=None, **_):
         langs = list(self.languages)
-        done = lambda row: all(self.done(f"{row['id']}/{lang}") for lang in (langs if row["page"] else [self.listing_lang]))
+        done = lambda row: all(self.done(self.key(row['id'], lang)) for lang in (langs if row["page"] else [self.listing_lang]))
         old = lambda row: bool(since and row["date"] and row["date"] < since)
         taken = 0
-        for row in self.walk_pages(self.listing_urls(), self.parse_listing, done, old):
+        for row in self.walk_pages(self.listing_urls(), self.parse_listing, done, old,
+                                   listing_key=f"{self.site_prefix}listing"):
             self.report.listed += 1
             if done(row):
                 self.report.skipped += 1
@@ -72,15 +73,25 @@ class PagedSite(Source):
                 break
             taken += 1
             if not row["page"]:  # the listing links straight to a file
-                key = f"{row['id']}/{self.listing_lang}"
+                key = self.key(row['id'], self.listing_lang)
                 self.guarded(key, row["url"], lambda: self.collect_attachment(row["url"], "", key, self.listing_lang,
-                                                                              {"title": row["title"]}, row))
+                                                                              {"title": row["title"], "issuing_body": self.site.get("agency", "")}, row))
                 continue
             for lang in langs:
-                key = f"{row['id']}/{lang}"
+                key = self.key(row['id'], lang)
                 if not self.done(key):
                     self.guarded(key, self.item_url(row, lang), lambda: self.collect_item(row, lang))
-            self.link_languages(row["id"])
+            for (pair_key,) in self.db.execute("select distinct pair_key from scrape_items where source = ? and "
+                                               "act_code = ? and pair_key != ''", [self.name, self.site_prefix + row["id"]]).fetchall():
+                self.link_languages(pair_key)
+
+    def key(self, item_id: str, lang: str) -> str:
+        return f"{self.site_prefix}{item_id}/{lang}"
+
+    @property
+    def site_prefix(self) -> str:
+        """Item keys of the reports source carry the site's name: two sites may both have an item 12."""
+        return f"{self.site_name}:" if self.name == "reports" else ""
 
     def item_url(self, row: dict, lang: str) -> str:
         template = (self.site.get("item") or {}).get("url")
@@ -103,7 +114,7 @@ class PagedSite(Source):
                 m = pattern.search(href)
                 if not m:
                     continue
-                item_id = m.group(1) if m.groups() else hashlib.sha1(urlsplit(href).path.encode()).hexdigest()[:12]
+                item_id = next((g for g in m.groups() if g), None) or hashlib.sha1(urlsplit(href).path.encode()).hexdigest()[:12]
                 if item_id in seen:
                     continue
                 seen.add(item_id)
@@ -117,12 +128,12 @@ class PagedSite(Source):
 
     def collect_item(self, row: dict, lang: str) -> bool:
         url = self.item_url(row, lang)
-        key = f"{row['id']}/{lang}"
+        key = self.key(row['id'], lang)
         try:
             got = self.http.get(url, expect="html")
         except FetchError as exc:
             if exc.status == 404 and lang != self.listing_lang:
-                self.mark(key, kind="page", act_code=row["id"], language=lang, store_status="absent", pair_key=row["id"])
+                self.mark(key, kind="page", act_code=self.site_prefix + row["id"], language=lang, store_status="absent", pair_key=self.site_prefix + row["id"])
                 return True
             raise
         item = self.site.get("item") or {}
@@ -141,11 +152,13 @@ class PagedSite(Source):
         complete = True
         within = (self.site.get("attachments") or {}).get("within")
         scope = (soup.select_one(within) if within else None) or soup
-        for link_url, link_text in self.attachment_links(scope, got.url):
+        for n, (link_url, link_text) in enumerate(self.attachment_links(scope, got.url), 1):
             akey = f"{key}/att/{hashlib.sha1(urlsplit(link_url).path.encode()).hexdigest()[:12]}"
             if self.done(akey):
                 continue
-            ok = self.guarded(akey, link_url, lambda: self.collect_attachment(link_url, link_text, akey, lang, meta, row, extra))
+            # the n-th file of the Russian page and the n-th of the Kyrgyz page are taken as one text's two versions
+            ok = self.guarded(akey, link_url, lambda: self.collect_attachment(link_url, link_text, akey, lang, meta, row,
+                                                                             extra, pair_key=f"{self.site_prefix}{row['id']}/file{n}"))
             complete = complete and bool(ok)
         text_len = len(_text(body)) if body is not None else 0
         if not complete:
@@ -155,12 +168,12 @@ class PagedSite(Source):
                     f"{body}</body></html>").encode("utf-8")
             self.ingest(page, f"{self.name}/{self.site_name}/{row['id']}.{lang}.html", key=key, url=url,
                         path=f"{self.name}/{self.site_name}/{row['id']}/{lang}", language=lang,
-                        act_key=f"{self.name}:{self.site_name}:{row['id']}", pair_key=row["id"],
+                        act_key=f"{self.name}:{self.site_name}:{row['id']}", pair_key=self.site_prefix + row["id"],
                         made_up=is_made_up(got), meta=meta,
-                        item={"kind": "page", "act_code": row["id"], "meta": extra})
+                        item={"kind": "page", "act_code": self.site_prefix + row["id"], "meta": extra})
         else:
-            self.mark(key, kind="page", act_code=row["id"], language=lang, url=self.public_url(url),
-                      store_status="no_text", pair_key=row["id"], meta=extra)
+            self.mark(key, kind="page", act_code=self.site_prefix + row["id"], language=lang, url=self.public_url(url),
+                      store_status="no_text", pair_key=self.site_prefix + row["id"], meta=extra)
         return True
 
     def fields(self, soup) -> dict:
@@ -212,7 +225,7 @@ class PagedSite(Source):
         return out
 
     def collect_attachment(self, url: str, link_text: str, key: str, lang: str, meta: dict, row: dict,
-                           extra: dict | None = None) -> bool:
+                           extra: dict | None = None, pair_key: str = "") -> bool:
         ext = Path(urlsplit(url).path).suffix.lower()
         got = self.http.get(url, expect=_EXPECT.get(ext, "any"), conditional=False)
         name = self.file_name(got, url)
@@ -220,9 +233,9 @@ class PagedSite(Source):
         self.ingest(got.body, f"{self.name}/{self.site_name}/{row['id']}/{name}", key=key, url=url,
                     path=f"{self.name}/{self.site_name}/{row['id']}/{name}",
                     language=lang if self.site.get("trust_language") else None,
-                    act_key=f"{self.name}:{self.site_name}:{row['id']}", made_up=is_made_up(got),
+                    act_key=f"{self.name}:{self.site_name}:{row['id']}", made_up=is_made_up(got), pair_key=pair_key,
                     meta={**meta, "title": title, "act_date": meta.get("act_date") or row.get("date", "")},
-                    item={"kind": "attachment", "act_code": row["id"], "version_tag": got.sha256,
+                    item={"kind": "attachment", "act_code": self.site_prefix + row["id"], "version_tag": got.sha256,
                           "meta": {"file": name, "link_text": link_text, **(extra or {})}})
         return True
 
