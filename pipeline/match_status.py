@@ -42,6 +42,53 @@ def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Patt
     return out
 
 
+@lru_cache(maxsize=4)
+def load_morphology(path: str | None = None) -> dict:
+    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
+    morph = (data.get("morphology") or {}).get("ru") or {}
+    for name, spec in morph.items():
+        if spec["status"] not in _CAUTION:
+            raise ValueError(f"{path or RULES}: morphology {name}: unknown status {spec['status']!r}")
+    return morph
+
+
+_RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)?")
+
+
+def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
+    """Russian status cues read off word forms (pymorphy3): short passive past participles and past
+    perfective verbs → done, present-tense reflexive verbs → in progress, any of them after «не» → not done
+    (rules and exceptions in ``morphology``)."""
+    from .lexicon import _morph
+
+    spec = load_morphology()
+    if not spec:
+        return []
+    out = []
+    prev, prev_end = "", -10
+    for m in _RU_WORD.finditer(text_n):
+        w = m.group(0)
+        p = _morph().parse(w)[0]
+        tag = p.tag
+        kind = None
+        if "PRTS" in tag and "pssv" in tag and "past" in tag:
+            kind = "short_passive_participle"
+        elif ("VERB" in tag and "past" in tag and "perf" in tag
+              and p.normal_form not in spec.get("past_perfective", {}).get("except", [])):
+            kind = "past_perfective"
+        elif ("VERB" in tag and "pres" in tag and "impf" in tag and p.normal_form.endswith(("ся", "сь"))
+              and p.normal_form not in spec.get("present_reflexive", {}).get("except", [])):
+            kind = "present_reflexive"
+        if kind and kind in spec:
+            negated = prev == "не" and m.start() - prev_end <= 1
+            if negated and "negated" in spec:
+                out.append((m.start() - 3, m.end(), spec["negated"]["status"], float(spec["negated"]["w"])))
+            else:
+                out.append((m.start(), m.end(), spec[kind]["status"], float(spec[kind]["w"])))
+        prev, prev_end = w, m.end()
+    return out
+
+
 def classify_status(text: str, lang: str = "ru") -> StatusResult:
     """Status of one passage from its cues. Both languages' cues run (reports mix them), the passage's own first."""
     cues = load_cues()
@@ -63,6 +110,11 @@ def classify_status(text: str, lang: str = "ru") -> StatusResult:
         if any(h[0] == k[0] and h[1] == k[1] for k in kept):
             continue  # the same words counted once
         kept.append(h)
+    # word forms count only where no listed cue already read those words (the list is more specific)
+    if re.search(r"[а-яё]", text_n) and lang == "ru":
+        for h in _morphology_hits(text_n):
+            if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
+                kept.append(h)
     scores = {s: 0.0 for s in _CAUTION}
     for _, _, status, w in kept:
         scores[status] += w

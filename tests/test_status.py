@@ -51,3 +51,20 @@ def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
                 re.compile(c["re"])
                 assert c["w"] > 0
     assert load_cues()["ky"]["not_done"]
+
+
+@pytest.mark.parametrize("text,lang,status", [
+    # word forms read by morphology, not listed one by one
+    ("Рассмотрено 64 обращения предпринимателей.", "ru", "done"),
+    ("Министерство провело три семинара для служащих.", "ru", "done"),
+    ("Работа по инвентаризации регламентов ведется.", "ru", "in_progress"),
+    ("Законопроект не внесен в Жогорку Кенеш.", "ru", "not_done"),
+    ("Бишкек является столицей.", "ru", "unclear"),
+    ("Депутат заявил о росте коррупции.", "ru", "unclear"),
+    # Kyrgyz: a past predicate closing the sentence; the passive imperative of a resolution
+    ("Министрлик үч семинар өткөрдү.", "ky", "done"),
+    ("Этика кодекси бекитилсин.", "ky", "done"),
+    ("Мыйзам долбоору Жогорку Кеңештин кароосунда.", "ky", "in_progress"),
+])
+def test_classify_word_forms(text, lang, status):
+    assert classify_status(text, lang).status == status
