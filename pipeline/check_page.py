@@ -2,23 +2,28 @@
 
 An agency lawyer opens http://127.0.0.1:8001/-/check, uploads a DOCX or PDF draft and gets the analyzer's
 expert report (the same as ``taraza check``) in the browser, with downloads of the annotated DOCX (a Word
-comment on every flagged clause) and of the report as JSON. Nothing is written to disk or to the
-database: the file is analysed in memory and the downloads are kept in memory for an hour.
+comment on every flagged clause) and of the report as JSON. Nothing goes into the database: the upload
+is analysed in a temporary directory deleted straight after, and the downloads are kept in memory for an
+hour (at most 32 of them).
 
 Two locks keep it off public servers: the module is registered only by ``make_datasette(local=True)``,
 and its routes exist only when that instance's configuration says ``taraza-check: {enabled: true}``.
 Requests whose Host is not the local machine are refused as well (a page on another site cannot reach
-it through DNS rebinding).
+it through DNS rebinding). Datasette's CSRF middleware cannot read multipart forms with the installed
+python-multipart (asgi-csrf passes an argument it no longer takes), so this route skips it and checks
+instead that a POST comes from a page of this same site (Origin, else Referer), as OWASP recommends.
 """
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import tempfile
 import time
 from collections import OrderedDict
 from email.parser import BytesParser
 from email.policy import HTTP
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from datasette import hookimpl
 from datasette.plugins import pm
@@ -27,10 +32,10 @@ from datasette.utils.asgi import Response
 from .document import TarazaError
 
 MAX_BYTES = 15 * 1024 * 1024
-ALLOWED = {".docx": "docx", ".pdf": "pdf"}
+ALLOWED = {".docx", ".pdf"}
 KEEP_RESULTS = 32
 KEEP_SECONDS = 3600
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 _results: OrderedDict[str, dict] = OrderedDict()
 
@@ -71,9 +76,22 @@ def menu_links(datasette):
     return []
 
 
+@hookimpl
+def skip_csrf(datasette, scope):
+    return _enabled(datasette) and scope.get("path") == "/-/check"
+
+
+def _same_origin(request) -> bool:
+    from urllib.parse import urlsplit
+
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    return bool(source) and urlsplit(source).netloc == request.host
+
+
 def _is_local(request) -> bool:
-    host = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host.split("]")[0] + "]"
-    return host in LOCAL_HOSTS
+    from urllib.parse import urlsplit
+
+    return urlsplit("//" + request.host).hostname in LOCAL_HOSTS
 
 
 async def _read_body(request, limit: int) -> bytes:
@@ -105,7 +123,11 @@ def _uploaded_file(content_type: str, body: bytes) -> tuple[str, bytes]:
                                                    + b"\r\n\r\n" + body)
     for part in message.iter_parts():
         if part.get_param("name", header="content-disposition") == "draft" and part.get_filename():
-            return PurePath(part.get_filename()).name, part.get_payload(decode=True) or b""
+            # Only the file's own name (browsers on Windows may send a full path), and not an endless one.
+            name = re.split(r"[\\/]", part.get_filename())[-1]
+            if len(name) > 120:
+                name = name[:100] + "…" + PurePath(name).suffix
+            return name, part.get_payload(decode=True) or b""
     raise UploadError(400, "Файл не выбран / Файл тандалган жок.")
 
 
@@ -118,12 +140,33 @@ def analyze_upload(name: str, data: bytes) -> dict:
         raise UploadError(400, f"«{name}»: файл пустой / файл бош.")
     if len(data) > MAX_BYTES:
         raise UploadError(413, _too_big(len(data)))
-    from . import analyze
+    from .analyze_cli import analyze_file, render_html, write_docx_comments
 
-    try:
-        return analyze.check_bytes(data, name)
-    except TarazaError as exc:
-        raise UploadError(422, f"«{name}»: {exc.reason}") from None
+    with tempfile.TemporaryDirectory(prefix="taraza-check-") as tmp:
+        # The file keeps its name: the analyzer reads the language hint («.ky.docx») from it.
+        src = Path(tmp) / name
+        src.write_bytes(data)
+        try:
+            report = analyze_file(src)
+            report["file"] = name
+            annotated = None
+            if suffix == ".docx":
+                out = Path(tmp) / "annotated.docx"
+                write_docx_comments(src, report, out)
+                annotated = out.read_bytes()
+        except TarazaError as exc:
+            raise UploadError(422, f"«{name}»: {exc.reason}") from None
+        except Exception as exc:  # an analyzer bug: say so on the page, do not lose the server
+            raise UploadError(500, f"«{name}»: анализ не удался / талдоо ишке ашкан жок "
+                                   f"({type(exc).__name__}: {exc})") from exc
+    n_flags, n_findings = len(report["flags"]), len(report["findings"])
+    if report["language"] == "ky":
+        summary = (f"Пункттар: {report['clauses']}; факторлору бар: {report['flagged_clauses']}; "
+                   f"белгилер: {n_flags}; документ деңгээлиндеги табылгалар: {n_findings}.")
+    else:
+        summary = (f"Пунктов: {report['clauses']}; с факторами: {report['flagged_clauses']}; "
+                   f"флагов: {n_flags}; находок уровня документа: {n_findings}.")
+    return {"file_name": name, "summary": summary, "html": render_html(report), "json": report, "docx": annotated}
 
 
 def _remember(result: dict) -> str:
@@ -142,6 +185,8 @@ async def check_view(request, datasette):
         return Response.text("The check page is only served to the local machine.", status=403)
     context = {"max_mb": MAX_BYTES // (1024 * 1024), "error": None, "result": None, "token": None}
     status = 200
+    if request.method == "POST" and not _same_origin(request):
+        return Response.text("Upload from this site's own page (/-/check).", status=403)
     if request.method == "POST":
         try:
             body = await _read_body(request, MAX_BYTES)

@@ -1,7 +1,8 @@
 """Build the public database that Datasette serves from the corpus database.
 
-The public database is a read-only copy shaped for browsing: every corpus table declared in
-``corpus/schema/*.yml`` is copied (so tables added by later stages appear without code changes) minus
+The public database is a read-only copy shaped for browsing: the public tables (:data:`PUBLIC_TABLES`)
+of the corpus are copied with the columns they have (so columns later stages add appear without code
+changes), in the order of ``corpus/schema/*.yml``, minus
 the bulky or private columns listed in :data:`DROP`, plus the derived columns in :data:`EXTRA`
 (year, facet columns denormalised from the act onto its clauses, flag counts and a Markdown summary of
 a clause's flags, labels so Datasette links rows by name). Foreign keys from the corpus schema are kept
@@ -29,11 +30,12 @@ import sqlite_utils
 import yaml
 
 from corpus import load_schema
+from plugins.fts_ru_ky import escape_markdown, prepare_connection
 from .document import TarazaError
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = ROOT / "metadata.yml"
-DEFAULT_OUT = Path("data") / "site" / "taraza.db"
+DEFAULT_OUT = Path("data") / "public.db"
 # The Datasette database name (file stem) the metadata, canned queries and dashboards are written for.
 DB_NAME = "taraza"
 
@@ -41,17 +43,22 @@ DB_NAME = "taraza"
 # (scraper state, HTTP cache, ingest errors naming paths on someone's machine) stays private. A schema
 # fragment can also say `publish: true` or `publish: false` on a table to override this list.
 PUBLIC_TABLES = {
-    "documents", "articles", "clauses", "act_links",
-    "factors", "flags", "document_findings", "findings",
-    "plans", "sections", "tasks", "measures", "agencies", "measure_agencies", "plan_agencies",
-    "reports", "passages", "matches", "figures", "coverage", "measure_coverage",
+    "documents", "articles", "clauses", "act_links",                              # 10-documents.yml
+    "agencies", "plans", "plan_sections", "plan_tasks", "plan_abbreviations",      # 20-plans.yml
+    "measures", "measure_agencies",
+    "factors", "flags", "document_findings",                                       # 30-flags.yml
+    "reports", "passages", "matches", "figures", "measure_coverage", "agency_coverage",  # 40-monitoring.yml
 }
 # Columns not published: the full normalised text of whole documents (clauses carry the text in
-# searchable pieces), local file paths, and raw payloads other stages keep for re-processing.
+# searchable pieces) and raw payloads other stages keep for re-processing.
 DROP = {
-    "documents": {"text", "path"},
+    "documents": {"text"},
+    "measures": {"deadline"},  # JSON copy of the deadline_* columns
     "*": {"raw", "raw_html", "raw_text", "payload", "features", "vector", "embedding"},
 }
+# Column values rewritten on the way out, in every table that has the column: local file paths become
+# file names (the path on the machine that built the corpus says nothing and may say too much).
+REWRITE = {"path": "file_name(t.path)"}
 # Full-text columns that differ from the corpus schema's `fts:` declaration.
 FTS_OVERRIDE = {"documents": ["title", "act_number", "issuing_body"]}
 
@@ -75,12 +82,24 @@ _FLAG_LINE = (
     " || coalesce(': ' || md_escape(f.explanation), '')"
 )
 
+_LABEL_TEXT = "coalesce(nullif(substr(t.text, 1, 70), ''), t.id)"
+
 EXTRA: dict[str, dict[str, Extra]] = {
+    "measures": {
+        "label": Extra(str, "t.ref || ' — ' || substr(t.text, 1, 70)"),
+        # Monitoring's verdict on the measure, where `taraza monitor` has run.
+        "coverage": Extra(str, "(select mc.flag from c.measure_coverage mc where mc.measure_id = t.id)",
+                          ["measure_coverage.flag"], "null"),
+        "latest_status": Extra(str, "(select mc.latest_status from c.measure_coverage mc"
+                                    " where mc.measure_id = t.id)", ["measure_coverage.latest_status"], "null"),
+        "n_agencies": Extra(int, "(select count(*) from c.measure_agencies ma where ma.measure_id = t.id)",
+                            ["measure_agencies.measure_id"], "0"),
+    },
+    "passages": {"label": Extra(str, _LABEL_TEXT)},
     "documents": {
-        "file": Extra(str, "file_name(t.path)"),
         "year": Extra(int, "cast(nullif(substr(t.act_date, 1, 4), '') as integer)"),
-        "n_flags": Extra(int, "(select count(*) from c.flags f join c.clauses cl on cl.id = f.clause_id"
-                              " where cl.document_id = t.id)", ["flags.clause_id"], "0"),
+        "n_flags": Extra(int, "(select count(*) from c.flags f where f.document_id = t.id)",
+                         ["flags.document_id"], "0"),
     },
     "clauses": {
         # Facets of the act, copied onto each clause so clause pages facet and filter without joins.
@@ -103,23 +122,28 @@ EXTRA: dict[str, dict[str, Extra]] = {
         "flags_markdown": Extra(
             str,
             "(select group_concat(line, char(10)) from (select "
-            + _FLAG_LINE.format(name="(select x.name_ru from factors x where x.id = f.factor)")
+            + _FLAG_LINE.format(name="(select case when d.language = 'ky' then x.name_ky else x.name_ru end"
+                                     " from factors x, c.documents d where x.id = f.factor and d.id = t.document_id)")
             + " as line from c.flags f where f.clause_id = t.id order by f.score desc))",
-            ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation", "factors.name_ru"],
+            ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation", "factors.name_ru",
+             "factors.name_ky"],
+            "null",
         ),
     },
 }
+# Row order of a published table. Current versions of acts come first in `clauses`, so a search that
+# ranks only the first matches of a very common word (metadata.yml, search_clauses) ranks current law.
+ORDER = {"clauses": "(select d.is_current from c.documents d where d.id = t.document_id) desc, t.rowid"}
 # Links the stages' schemas do not declare (the typology may come from rules/ rather than the corpus).
-EXTRA_FKS = {"flags": [["factor", "factors", "id"]]}
-# The same flag summary without the typology table (the analyzer may land flags before factors).
-FALLBACK_EXTRA = {
-    ("clauses", "flags_markdown"): Extra(
-        str,
-        "(select group_concat(line, char(10)) from (select " + _FLAG_LINE.format(name="null")
-        + " as line from c.flags f where f.clause_id = t.id order by f.score desc))",
-        ["flags.clause_id", "flags.factor", "flags.score", "flags.explanation"],
-        "null",
-    ),
+EXTRA_FKS = {
+    "flags": [["factor", "factors", "id"]],
+    "document_findings": [["clause_id", "clauses", "id"]],
+    "measures": [["plan_id", "plans", "id"]],
+    "reports": [["id", "documents", "id"], ["plan_id", "plans", "id"]],
+    "matches": [["measure_id", "measures", "id"], ["plan_id", "plans", "id"]],
+    "figures": [["report_id", "reports", "id"]],
+    "measure_coverage": [["measure_id", "measures", "id"], ["plan_id", "plans", "id"]],
+    "agency_coverage": [["agency_id", "agencies", "id"], ["plan_id", "plans", "id"]],
 }
 
 
@@ -127,15 +151,9 @@ def file_name(path):
     return os.path.basename(path) if path else path
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
 def md_escape(text):
-    """Text → Markdown showing exactly that text (same rule as the search plugin's highlighter)."""
-    if text is None:
-        return None
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text → one line of Markdown showing exactly that text (the search plugin's escaping)."""
+    return None if text is None else escape_markdown(" ".join(str(text).split()))
 
 
 def _corpus_columns(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
@@ -149,7 +167,7 @@ def _corpus_columns(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
 
 def _primary_key(conn, table: str):
     cols = [r[1] for r in sorted(conn.execute(f'pragma c.table_info("{table}")'), key=lambda r: r[5]) if r[5]]
-    return cols[0] if len(cols) == 1 else (cols or "rowid")
+    return cols[0] if len(cols) == 1 else (cols or None)
 
 
 def _foreign_keys(conn, table: str) -> list[list[str]]:
@@ -231,7 +249,8 @@ def _factors_from_rules(db: sqlite_utils.Database) -> int:
 
     rows = []
     for f in load_yaml("factors.yml")["factors"]:
-        row = {k: (v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False))
+        row = {("ordinal" if k == "order" else k):
+               (v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False))
                for k, v in f.items()}
         rows.append(row)
     db["factors"].insert_all(rows, pk="id", alter=True)
@@ -242,7 +261,8 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
     schema = load_schema()
     corpus = _corpus_columns(conn)
     counts: dict[str, int] = {}
-    if "factors" not in corpus:
+    if "factors" not in corpus or not conn.execute("select count(*) from c.factors").fetchone()[0]:
+        # `taraza analyze` loads the typology; before it has run, the site still explains every factor id.
         counts["factors"] = _factors_from_rules(db)
         # Derived columns may use the typology wherever it comes from.
         corpus["factors"] = {c: "" for c in db["factors"].columns_dict}
@@ -259,13 +279,9 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
         extras = {}
         for col, extra in EXTRA.get(name, {}).items():
             if not all(_has(r, corpus) for r in extra.requires):
-                fallback = FALLBACK_EXTRA.get((name, col))
-                if fallback and all(_has(r, corpus) for r in fallback.requires):
-                    extra = fallback
-                elif extra.default is not None:
-                    extra = Extra(extra.type, extra.default)
-                else:
+                if extra.default is None:
                     continue
+                extra = Extra(extra.type, extra.default)
             if col not in columns:
                 extras[col] = extra
         pk = spec.get("pk") or _primary_key(conn, name)
@@ -275,9 +291,10 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
                if fk[0] in columns and (fk[1] in published or fk[1] == name)]
         fks = list(dict.fromkeys(fks))
         db[name].create({**columns, **{c: e.type for c, e in extras.items()}}, pk=pk, foreign_keys=fks or None)
-        select = [f't."{c}"' for c in columns] + [e.sql for e in extras.values()]
+        select = [REWRITE.get(c, f't."{c}"') for c in columns] + [e.sql for e in extras.values()]
         target = ", ".join(f'"{c}"' for c in [*columns, *extras])
-        conn.execute(f'insert into main."{name}" ({target}) select {", ".join(select)} from c."{name}" t')
+        order = f" order by {ORDER[name]}" if name in ORDER else ""
+        conn.execute(f'insert into main."{name}" ({target}) select {", ".join(select)} from c."{name}" t{order}')
         counts[name] = db[name].count
         say(f"{name}: {counts[name]} rows")
         table = db[name]
@@ -295,8 +312,12 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
 
 
 def _create_views(conn, db: sqlite_utils.Database, say) -> None:
-    """Views of the corpus schema that work over the published tables (others wait for their tables)."""
-    for name, sql in load_schema()["views"].items():
+    """Views of the corpus schema over published tables (views of private or missing tables are left out)."""
+    views = load_schema()["views"]
+    for name, sql in views.items():
+        used = set(re.findall(r"\b(?:from|join)\s+(\w+)", sql, flags=re.I))
+        if not used <= set(db.table_names()) | set(views):
+            continue
         try:
             db.create_view(name, sql.strip(), replace=True)
             conn.execute(f'select * from "{name}" limit 0')
@@ -313,8 +334,6 @@ def prune_metadata(metadata: dict, db_path: str | Path) -> tuple[dict, list[str]
     so the site shows what exists instead of error pages.
     """
     import copy
-
-    from plugins.fts_ru_ky import prepare_connection
 
     metadata = copy.deepcopy(metadata)
     notes: list[str] = []
@@ -360,31 +379,32 @@ def prune_metadata(metadata: dict, db_path: str | Path) -> tuple[dict, list[str]
 
 
 @click.command("publish")
-@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT)
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Public database to write (same as OUT; default {DEFAULT_OUT}).")
 @click.pass_context
-def publish_command(ctx, out):
+def publish_command(ctx, out, output):
     """Build the public, read-only database for Datasette from the corpus database.
 
     Copies acts and their editions, articles, clauses, RU/KY links and whatever later stages have
     written (factor flags and typology, plans, measures, agencies, report passages, matches, coverage),
     leaving out full document texts and local paths; adds labels, foreign keys, facet indexes and
-    full-text indexes (unicode61), and writes a metadata.yml beside it with the canned queries and
-    dashboard charts that run on this database. OUT defaults to data/site/taraza.db (the file must be
-    named taraza.db for metadata.yml to apply).
+    full-text indexes (unicode61), and writes OUT-stem.metadata.yml beside it with the canned queries and
+    dashboard charts that run on this database, for serving it with plain `datasette` (the file must then
+    be called taraza.db; `taraza serve` serves any file name as /taraza/).
 
     \b
     Example:
-      taraza --db data/taraza.db publish data/site/taraza.db
-      taraza serve data/site/taraza.db
+      taraza --db data/taraza.db publish -o data/public.db
+      taraza serve data/public.db
     """
+    out = output or out or DEFAULT_OUT
     report = publish(ctx.obj["db_path"], out, progress=lambda m: click.echo(f"  {m}", err=True))
-    if out.stem != DB_NAME:
-        click.echo(f"warning: {out.name} is not named {DB_NAME}.db: metadata.yml will not apply", err=True)
     if METADATA.is_file():
         pruned, notes = prune_metadata(load_metadata(), out)
         for note in notes:
             click.echo(f"  {note}", err=True)
-        meta_out = out.with_name("metadata.yml")
+        meta_out = out.with_name(f"{out.stem}.metadata.yml")
         meta_out.write_text(yaml.safe_dump(pruned, allow_unicode=True, sort_keys=False), encoding="utf-8")
     total = sum(report["tables"].values())
     click.echo(f"published {out}: {len(report['tables'])} tables, {total} rows, "

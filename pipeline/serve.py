@@ -6,7 +6,6 @@ never has: the public site takes no uploads and writes nothing.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -18,7 +17,8 @@ PLUGINS_DIR = ROOT / "plugins"
 TEMPLATES_DIR = ROOT / "templates"
 # Datasette settings for a public, read-only site over a large table of clauses (see
 # ../shared/docs/datasette-and-style.md §2.6): every query is cut off after 3 s, facets after 0.5 s; no
-# suggested facets (costly on big tables); long legal texts truncated in table views.
+# suggested facets (costly on big tables); long legal texts truncated in table views; pages cached for
+# 5 minutes (a rebuilt database shows up soon after a restart).
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
@@ -27,7 +27,7 @@ SETTINGS = {
     "default_page_size": 50,
     "truncate_cells_html": 400,
     "max_csv_mb": 50,
-    "default_cache_ttl": 3600,
+    "default_cache_ttl": 300,
     "num_sql_threads": 4,
 }
 
@@ -49,13 +49,21 @@ def make_datasette(db_path: str | Path = DEFAULT_OUT, *, local: bool = False, me
 
         check_page.register()
         metadata = {**metadata, "plugins": {**(metadata.get("plugins") or {}), "taraza-check": {"enabled": True}}}
-    return Datasette(
+    ds = Datasette(
         immutables=[str(db_path)],
         metadata=metadata,
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR) if TEMPLATES_DIR.is_dir() else None,
         settings={**SETTINGS, **(settings or {})},
     )
+    if db_path.stem != DB_NAME:
+        # Datasette names a database after its file; the site (metadata, links, templates) is written
+        # for /taraza/, whatever the file is called.
+        from datasette.database import Database
+
+        ds.remove_database(db_path.stem)
+        ds.add_database(Database(ds, str(db_path), is_mutable=False), name=DB_NAME)
+    return ds
 
 
 @click.command("serve")
@@ -75,17 +83,14 @@ def serve_command(db, local, host, port):
 
     \b
     Example:
-      taraza serve data/site/taraza.db --port 8001
+      taraza serve data/public.db --port 8001
       taraza serve --local
     """
     import uvicorn
 
     if local and host not in ("127.0.0.1", "localhost", "::1"):
         raise TarazaError(db, f"--local serves uploads and must listen on 127.0.0.1, not {host}")
-    if db.stem != DB_NAME:
-        click.echo(f"warning: {db.name} is not named {DB_NAME}.db: metadata.yml will not apply", err=True)
     ds = make_datasette(db, local=local, log=lambda m: click.echo(f"  {m}", err=True))
     click.echo(f"serving {db} at http://{host}:{port}/" + (f"  (check page: http://{host}:{port}/-/check)"
                                                             if local else ""), err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
-    sys.exit(0)

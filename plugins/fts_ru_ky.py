@@ -1,19 +1,20 @@
 """Russian- and Kyrgyz-aware full-text search for Datasette, on the query side.
 
 The published database indexes the original text with FTS5 ``unicode61`` (any SQLite can open and search
-it). This one-file plugin registers two SQL functions on every connection:
+it). This one-file plugin registers these SQL functions on every connection:
 
 * ``fts_query(q)`` turns what a person typed into a safe FTS5 expression. Each word becomes
   ``("word" OR "<russian stem>"* OR "<kyrgyz stem>"*)``; words are joined with AND. Every term is quoted, so
   «12-р», «ст.» or a stray ``"`` can never cause an FTS5 syntax error, and «ё» is read as «е» (ingest
   writes «е» for «ё»). Russian stems come from Snowball (PyStemmer), Kyrgyz stems from the project's
   suffix stripper (``rules/ky_stem.py``), so search and the analyzer see the same stems.
-* ``fts_highlight(snippet)`` turns an FTS5 ``snippet()`` made with the markers ``char(1)``/``char(2)``
-  into Markdown: the text is escaped (no HTML or Markdown from a scraped page can render), the matched
-  words are bold. Name the result column ``*_markdown`` and datasette-render-markdown shows it.
+* ``fts_snippet(text, q)`` is the passage of ``text`` around the matched words, as Markdown: the text is
+  escaped (no HTML or Markdown from a scraped page can render) and the matched forms are bold. Name
+  the result column ``*_markdown`` and datasette-render-markdown shows it.
+* ``row_link(table, pk, label)`` is a Markdown link to a row page, so query results link to clauses and acts.
 
-Canned queries use them as
-``where clauses_fts match fts_query(:q) ... fts_highlight(snippet(clauses_fts, -1, char(1), char(2), '…', 24))``.
+The canned searches rank with ``bm25()`` in one pass over the index and make snippets only for the rows
+they return (metadata.yml, ``search_clauses``).
 """
 from __future__ import annotations
 
@@ -26,9 +27,8 @@ from rules.ky_stem import ky_stem
 
 # A query nobody's text contains: an empty search shows nothing instead of failing.
 NO_MATCH = '"taraza_no_match_for_empty_query"'
-# Candidates shorter than this match too much as prefixes («акт*» → «фактор» is not, but «орг*» is noise).
+# Stems shorter than this match too much as prefixes («орг*» would find «организация»); the word itself stays.
 MIN_PREFIX = 4
-START, END = "\x01", "\x02"
 
 _PHRASE = re.compile(r'"([^"]*)"')
 # A word, keeping «12-р», «ст.12» or «1/2» together so they are searched as one exact phrase.
@@ -41,11 +41,11 @@ def _quote(term: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def expand_word(word: str) -> str:
-    """One word → an FTS5 group: the exact form plus Russian and Kyrgyz stems as prefixes."""
+def word_terms(word: str) -> tuple[str, tuple[str, ...]]:
+    """One word → (its exact lower-cased form, the stems it may be searched by as prefixes)."""
     w = word.lower().replace("ё", "е")
     if not w.isalpha():
-        return _quote(w)
+        return w, ()
     prefixes: list[str] = []
     ky = ky_stem(w)
     # The stripper restores voicing («китебин» → «китеп»); the written prefix «китеб» is what the
@@ -53,48 +53,87 @@ def expand_word(word: str) -> str:
     for cand in (_ru.stemWord(w), ky, w[: len(ky)]):
         if len(cand) >= MIN_PREFIX and cand not in prefixes and w.startswith(cand[:-1]):
             prefixes.append(cand)
-    terms = [_quote(w)] + [_quote(p) + "*" for p in prefixes if p != w]
-    if w in prefixes:
-        terms[0] = _quote(w) + "*"
+    return w, tuple(prefixes)
+
+
+def expand_word(word: str) -> str:
+    """One word → an FTS5 group: the exact form plus Russian and Kyrgyz stems as prefixes."""
+    w, prefixes = word_terms(word)
+    terms = [_quote(w) + ("*" if w in prefixes else "")] + [_quote(p) + "*" for p in prefixes if p != w]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def _parse(q) -> tuple[list[list[str]], list[str]]:
+    """User input → (exact phrases as word lists, single words)."""
+    q = str(q or "").replace("ё", "е").replace("Ё", "Е").replace("«", '"').replace("»", '"')
+    phrases = [[w.lower() for w in _WORD.findall(p)] for p in _PHRASE.findall(q)]
+    return [p for p in phrases if p], _WORD.findall(_PHRASE.sub(" ", q))
 
 
 def fts_query(q) -> str:
     """User input → FTS5 MATCH expression (AND of expanded words; «"..."» stays an exact phrase)."""
-    if not q or not str(q).strip():
-        return NO_MATCH
-    q = str(q).replace("ё", "е").replace("Ё", "Е").replace("«", '"').replace("»", '"')
-    groups: list[str] = []
-    for phrase in _PHRASE.findall(q):
-        words = _WORD.findall(phrase)
-        if words:
-            groups.append(_quote(" ".join(words).lower()))
-    rest = _PHRASE.sub(" ", q)
-    groups += [expand_word(w) for w in _WORD.findall(rest)]
+    phrases, words = _parse(q)
+    groups = [_quote(" ".join(p)) for p in phrases] + [expand_word(w) for w in words]
     return " AND ".join(groups) if groups else NO_MATCH
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_TOKEN = re.compile(r"\w+")
+
+
+def fts_snippet(text, q, size: int = 32) -> str:
+    """The passage of ``text`` around the words ``q`` matches, as Markdown with those words in bold.
+
+    Same matching as :func:`fts_query` (exact forms and stem prefixes), done in Python on the few rows a
+    search returns, so a ranked query needs one pass over the full-text index instead of a second
+    MATCH for FTS5's snippet().
+    """
+    if not text:
+        return ""
+    text = str(text)
+    phrases, words = _parse(q)
+    exact: set[str] = {w for p in phrases for w in p}
+    prefixes: list[str] = []
+    for word in words:
+        w, pre = word_terms(word)
+        exact.add(w)
+        prefixes.extend(pre)
+    prefix_t = tuple(prefixes)
+    tokens = [(m.start(), m.end(), m.group().lower().replace("ё", "е")) for m in _TOKEN.finditer(text)]
+    if not tokens:
+        return escape_markdown(text[:300])
+    hit = [t in exact or (bool(prefix_t) and t.startswith(prefix_t)) for _, _, t in tokens]
+    # Window of `size` tokens with the most matched words (the first such window).
+    best, start = -1, 0
+    count = sum(hit[:size])
+    for i in range(0, max(1, len(tokens) - size + 1)):
+        if i:
+            count += (hit[i + size - 1] if i + size - 1 < len(hit) else 0) - hit[i - 1]
+        if count > best:
+            best, start = count, i
+    window = tokens[start:start + size]
+    out, pos = [], window[0][0]
+    if start > 0:
+        out.append("…")
+    for (a, b, _), marked in zip(window, hit[start:start + size]):
+        out.append(escape_markdown(text[pos:a]))
+        word = escape_markdown(text[a:b])
+        out.append(f"**{word}**" if marked else word)
+        pos = b
+    if start + size < len(tokens):
+        out.append("…")
+    else:
+        out.append(escape_markdown(text[pos:]))
+    return " ".join("".join(out).split())
+
+
+# The characters Python-Markdown lets a backslash escape (others would show the backslash).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def escape_markdown(text: str) -> str:
     """Plain text → Markdown that renders as exactly that text (HTML as entities, specials escaped)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def fts_highlight(snippet) -> str:
-    """FTS5 snippet with char(1)/char(2) markers → escaped Markdown with the matches in bold."""
-    if snippet is None:
-        return ""
-    out = []
-    for i, part in enumerate(re.split(f"[{START}{END}]", str(snippet))):
-        if not part:
-            continue
-        text = " ".join(escape_markdown(line) for line in part.splitlines())
-        # Inside START..END (odd positions) is a matched word.
-        out.append(f"**{text}**" if i % 2 else text)
-    return "".join(out)
 
 
 def row_link_function(base_path: str):
@@ -113,6 +152,6 @@ def row_link_function(base_path: str):
 @hookimpl
 def prepare_connection(conn, database=None, datasette=None):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    conn.create_function("fts_highlight", 1, fts_highlight, deterministic=True)
+    conn.create_function("fts_snippet", 2, fts_snippet, deterministic=True)
     base = datasette.urls.database(database) if datasette is not None and database else ""
     conn.create_function("row_link", 3, row_link_function(base), deterministic=True)

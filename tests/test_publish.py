@@ -7,71 +7,22 @@ part I in Russian); the draft with a <script> tag and its flags are made up here
 from __future__ import annotations
 
 import asyncio
-import re
 import json
+import re
 import sqlite3
 
 import pytest
-
-from tests.conftest import DOCX
-
-MADE_UP_DRAFT = (
-    "МАДЕ-АП ПРОЕКТ: придуман для тестов Taraza, не настоящий акт.\n"
-    "ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ\n"
-    "О выдаче разрешений на торговлю\n"
-    "Статья 1. Выдача разрешений\n"
-    "1. Уполномоченный орган вправе отказать в выдаче разрешения по иным основаниям.\n"
-    "2. Заявитель представляет <script>alert('x')</script> документы, перечень которых определяет орган.\n"
-    "Статья 2. Сроки\n"
-    "1. Решение принимается в разумный срок.\n"
-)
 
 
 def _run(coro):
     return asyncio.run(coro)
 
 
-def _ensure_flags_table(db):
-    """The analyzer's flags table (corpus/schema/30-flags.yml) if it is there, else the same core columns."""
-    if "flags" not in db.table_names():
-        db["flags"].create({"id": str, "clause_id": str, "factor": str, "score": float, "evidence": str,
-                            "explanation": str, "fix": str}, pk="id",
-                           foreign_keys=[("clause_id", "clauses", "id")])
-    return set(db["flags"].columns_dict)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, shared):
-    """A corpus with three real acts and a made-up flagged draft, published once for the module."""
-    from corpus import open_db
-    from pipeline.ingest import read_bytes, read_document
-    from pipeline.publish import publish
-    from pipeline.store import store_document
+    from tests.site_helpers import build_site
 
-    tmp = tmp_path_factory.mktemp("site")
-    db = open_db(tmp / "corpus.db")
-    for name in ("constitution-2021.ky.docx", "admin-procedure-code-2017-13.ru.docx",
-                 "civil-code-part1-1996-15.ru.docx"):
-        store_document(db, read_document(DOCX / name))
-    draft = read_bytes(MADE_UP_DRAFT.encode(), "made-up-draft-permits.ru.txt", kind="draft", made_up=True)
-    draft_id, _ = store_document(db, draft)
-    clauses = {r["path"]: r["id"] for r in db.query("select id, path from clauses where document_id = ?",
-                                                    [draft_id])}
-    cols = _ensure_flags_table(db)
-    made_up_flags = [
-        {"clause_id": clauses["ст. 1 ч. 1"], "factor": "vprave_competence", "score": 0.91,
-         "evidence": "вправе", "explanation": "Орган «вправе» решать сам; <b>нет</b> критериев."},
-        {"clause_id": clauses["ст. 1 ч. 1"], "factor": "broad_discretion", "score": 0.72,
-         "evidence": "по иным основаниям", "explanation": "Открытый перечень оснований отказа."},
-        {"clause_id": clauses["ст. 2 ч. 1"], "factor": "missing_deadline", "score": 0.88,
-         "evidence": "в разумный срок", "explanation": "Срок не определён."},
-    ]
-    for i, flag in enumerate(made_up_flags):
-        row = {k: v for k, v in {"id": f"made-up-{i}", **flag}.items() if k in cols}
-        db["flags"].insert(row, alter=False)
-    out = tmp / "site" / "taraza.db"
-    report = publish(tmp / "corpus.db", out)
-    return {"path": out, "report": report, "draft_id": draft_id, "clauses": clauses}
+    return build_site(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +62,23 @@ def test_fts_query_quotes_every_term_and_never_breaks_fts5():
     assert conn.execute("select count(*) from t where t match ?", [fts_query("ЁЛКА")]).fetchone()[0] == 0
     conn.execute("insert into t values ('елка')")
     assert conn.execute("select count(*) from t where t match ?", [fts_query("ёлка")]).fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Президенти | С.Н. Жапаров ~ 2021",
+    "*не* _курсив_ [ссылка](javascript:alert(1)) <script>alert(1)</script> & <b>x</b>",
+    "1. # заголовок? + - > цитата \\ `код` {x} !",
+])
+def test_markdown_escaping_shows_exactly_the_text(text):
+    import html
+
+    from datasette_render_markdown import render_markdown
+
+    from plugins.fts_ru_ky import escape_markdown
+
+    rendered = str(render_markdown(escape_markdown(text)))
+    assert "<script" not in rendered and "<a " not in rendered and "<em>" not in rendered
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip() == text
 
 
 def test_kyrgyz_search_finds_other_case_forms(ds):
@@ -202,7 +170,9 @@ def test_canned_queries_run(ds):
     assert len(rows) == 1 and "разумный" in rows[0]["evidence"]
 
 
-def test_every_canned_query_in_the_site_answers(ds):
+@pytest.mark.parametrize("which", ["ds", "monitoring_ds"])
+def test_every_canned_query_in_the_site_answers(which, request):
+    ds = request.getfixturevalue(which)
     queries = ds.metadata("queries", database="taraza") or {}
     assert "search_clauses" in queries
     for name, q in queries.items():
@@ -237,7 +207,8 @@ def test_public_db_shape(site):
 
     db = sqlite_utils.Database(site["path"])
     assert {"documents", "articles", "clauses", "act_links", "factors", "flags"} <= set(db.table_names())
-    assert "text" not in db["documents"].columns_dict and "path" not in db["documents"].columns_dict
+    assert "text" not in db["documents"].columns_dict
+    assert {r["path"] for r in db.query("select path from documents")} >= {"constitution-2021.ky.docx"}
     assert not any(t.startswith(("scrape_", "raw_", "http_")) for t in db.table_names())
     assert db["clauses"].detect_fts() == "clauses_fts"
     fks = {(fk.column, fk.other_table) for fk in db["flags"].foreign_keys}
@@ -257,6 +228,24 @@ def test_publish_refuses_a_missing_corpus(tmp_path):
     assert not (tmp_path / "out" / "taraza.db").exists()
 
 
+def test_a_failed_publish_leaves_the_served_database_alone(tmp_path, site):
+    import shutil
+
+    import sqlite_utils
+
+    from pipeline.document import TarazaError
+    from pipeline.publish import publish
+
+    out = tmp_path / "public.db"
+    shutil.copy(site["path"], out)
+    before = out.read_bytes()
+    sqlite_utils.Database(tmp_path / "other.db")["notes"].insert({"x": 1})
+    with pytest.raises(TarazaError, match="not a Taraza corpus"):
+        publish(tmp_path / "other.db", out)
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob("*.building"))
+
+
 def test_prune_keeps_only_queries_that_run(site):
     from pipeline.publish import load_metadata, prune_metadata
 
@@ -265,3 +254,144 @@ def test_prune_keeps_only_queries_that_run(site):
     assert {"search_clauses", "search_acts", "drafts_most_flags", "clauses_for_factor"} <= set(queries)
     for name in set(load_metadata()["databases"]["taraza"]["queries"]) - set(queries):
         assert any(name in n for n in notes)
+
+
+# ---------------------------------------------------------------- plans and monitoring
+
+
+@pytest.fixture(scope="module")
+def monitoring_ds(tmp_path_factory, shared):
+    from pipeline.serve import make_datasette
+    from tests.site_helpers import build_monitoring_site
+
+    # Any file name serves as /taraza/ (the main job writes data/public.db).
+    return make_datasette(build_monitoring_site(tmp_path_factory.mktemp("monitoring")))
+
+
+def test_monitoring_queries_run_on_the_seed_plan(monitoring_ds):
+    ds = monitoring_ds
+    queries = ds.metadata("queries", database="taraza")
+    assert {"measures_past_deadline_no_report", "agency_reported", "search_measures", "search_passages"} <= set(queries)
+    overdue = get(ds, "/taraza/measures_past_deadline_no_report.json?_shape=array&section=").json()
+    assert overdue and all(r["deadline_end"] <= "2018-06" for r in overdue)
+    only_v = get(ds, "/taraza/measures_past_deadline_no_report.json?_shape=array&section=V").json()
+    assert only_v and {r["section"] for r in only_v} == {"V"} and len(only_v) < len(overdue)
+    by_id = get(ds, "/taraza/agency_reported.json?_shape=array&agency=minjust").json()
+    by_name = get(ds, "/taraza/agency_reported.json?_shape=array&agency=юстиции").json()
+    assert by_id and by_id == by_name
+    assert not get(ds, "/taraza/agency_reported.json?_shape=array&agency=").json()
+
+
+def test_measure_search_is_stemmed_in_kyrgyz(monitoring_ds):
+    rows = search(monitoring_ds, "search_measures", "мыйзамдарына")
+    words = matched_words(rows)
+    assert words - {"мыйзамдарына"}, words
+
+
+def test_every_monitoring_page_and_chart_answers(monitoring_ds):
+    ds = monitoring_ds
+    for table in ("measures", "measure_coverage", "agency_coverage", "passages", "matches", "reports",
+                  "agencies", "plans", "measure_agencies"):
+        assert get(ds, f"/taraza/{table}").status_code == 200, table
+    dash = ds.plugin_config("datasette-dashboards")["monitoring"]
+    assert {"measures-by-status", "measures-by-section"} <= set(dash["charts"])
+    for chart in dash["charts"]:
+        assert get(ds, f"/-/dashboards/monitoring/{chart}").status_code == 200, chart
+    facets = get(ds, "/taraza/measures.json?_facet=coverage&_facet=section").json()["facet_results"]
+    assert {"coverage", "section"} <= set(facets)
+
+
+# ---------------------------------------------------------------- the local check page
+
+
+@pytest.fixture(scope="module")
+def local_ds(site):
+    from pipeline.serve import make_datasette
+
+    return make_datasette(site["path"], local=True)
+
+
+def _draft_docx() -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for line in ("MADE-UP: проект придуман для теста Taraza, не настоящий акт.", "ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ",
+                 "О выдаче разрешений", "Статья 1. Выдача разрешений",
+                 "1. Уполномоченный орган вправе отказать в выдаче разрешения по иным основаниям.",
+                 "2. Решение о выдаче разрешения принимается в разумный срок."):
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def upload(ds, name, data, headers=None):
+    headers = {"origin": "http://localhost", **(headers or {})}
+    return _run(ds.client.post("/-/check", files={"draft": (name, data, "application/octet-stream")},
+                               headers=headers))
+
+
+def test_check_page_returns_report_and_annotated_docx(local_ds):
+    import io
+    import zipfile
+
+    r = upload(local_ds, "made-up-draft-permits.ru.docx", _draft_docx())
+    assert r.status_code == 200, r.text[-800:]
+    assert "вправе" in r.text and 'class="summary"' in r.text
+    token = re.search(r"/-/check/([\w-]+)/docx", r.text).group(1)
+    annotated = get(local_ds, f"/-/check/{token}/docx")
+    assert annotated.status_code == 200 and "attachment" in annotated.headers["content-disposition"]
+    assert "word/comments.xml" in zipfile.ZipFile(io.BytesIO(annotated.content)).namelist()
+    report = get(local_ds, f"/-/check/{token}/json").json()
+    assert {f["factor"] for f in report["flags"]} & {"vprave_competence", "broad_discretion"}
+    assert report["file"] == "made-up-draft-permits.ru.docx"
+
+
+@pytest.mark.parametrize("name, data, status, message", [
+    ("made-up-notes.txt", b"some text", 400, "DOCX"),
+    ("made-up-empty.docx", b"", 400, "made-up-empty.docx"),
+    ("made-up-broken.docx", b"PK\x03\x04 not really a zip", 422, "made-up-broken.docx"),
+    ("made-up-broken.pdf", b"%PDF-1.4 nothing else", 422, "made-up-broken.pdf"),
+])
+def test_check_page_explains_bad_files(local_ds, name, data, status, message):
+    r = upload(local_ds, name, data)
+    assert r.status_code == status
+    assert message in r.text and 'class="error"' in r.text and "Traceback" not in r.text
+
+
+def test_check_page_keeps_only_the_file_name(local_ds):
+    r = upload(local_ds, "C:\\Users\\lawyer\\made-up-broken.docx", b"not a zip")
+    assert "«made-up-broken.docx»" in r.text and "lawyer" not in r.text
+
+
+def test_check_page_refuses_big_files(local_ds, monkeypatch):
+    from pipeline import check_page
+
+    monkeypatch.setattr(check_page, "MAX_BYTES", 1000)
+    r = upload(local_ds, "made-up-big.docx", b"x" * 200_000)
+    assert r.status_code == 413 and "МБ" in r.text
+
+
+def test_public_site_never_has_the_check_page_even_once_registered(local_ds, site):
+    from pipeline.serve import make_datasette
+
+    public = make_datasette(site["path"])
+    assert get(public, "/-/check").status_code == 404
+    assert upload(public, "made-up-draft.docx", _draft_docx()).status_code in (403, 404, 405)
+
+
+def test_check_page_refuses_other_sites_and_hosts(local_ds):
+    assert upload(local_ds, "d.docx", _draft_docx(), {"origin": "http://evil.example"}).status_code == 403
+    r = _run(local_ds.client.get("/-/check", headers={"host": "taraza.example.org"}))
+    assert r.status_code == 403
+
+
+def test_serve_refuses_local_mode_on_a_public_interface(site):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(site["path"]), "--local", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "127.0.0.1" in result.output
