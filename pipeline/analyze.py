@@ -25,7 +25,7 @@ from spacy.util import filter_spans
 
 from rules import load_yaml
 
-ANALYZER_VERSION = "0.3"
+ANALYZER_VERSION = "0.4"
 CLAUSE_FACTORS = (
     "broad_discretion", "missing_deadline", "duplicate_powers", "vprave_competence", "selective_rights_change",
     "blanket_reference_norms", "missing_admin_procedure", "no_competitive_procedure", "excessive_requirements",
@@ -177,10 +177,35 @@ class RuleSet:
             if spec.get("patterns"):
                 self.lex_matcher.add(name, spec["patterns"])
         self.rule_matcher = Matcher(vocab)
+        self.lead_matcher = Matcher(vocab)
+        norm = _stem_attr if lang == "ky" else self._lemma_attr
         for r in self.rules:
             self._check_rule(r)
-            self.rule_matcher.add(r["id"], [[_stem_attr(tok) for tok in p] for p in r["patterns"]])
+            pats = [[norm(tok) for tok in p] for p in r["patterns"]]
+            self.rule_matcher.add(r["id"], pats)
+            if r.get("lead_in"):
+                self.lead_matcher.add(r["id"], pats)
         self.case_ok = _ru_case_ok if lang == "ru" else _ky_case_ok
+
+    def _lemma_attr(self, tok: dict) -> dict:
+        """A pattern's LEMMA may be written as a dictionary form the lemmatizer does not produce
+        («кратчайший» → «краткий», «может» → «мочь»): accept both spellings."""
+        if "LEMMA" not in tok:
+            return tok
+        val = tok["LEMMA"]
+
+        def both(v: str) -> list[str]:
+            d = self.nlp(v)
+            return list(dict.fromkeys([v, d[0].lemma_] if len(d) == 1 else [v]))
+
+        tok = dict(tok)
+        if isinstance(val, str):
+            forms = both(val)
+            tok["LEMMA"] = forms[0] if len(forms) == 1 else {"IN": forms}
+        elif isinstance(val, dict):
+            tok["LEMMA"] = {k: [f for v in vs for f in both(v)] if k in ("IN", "NOT_IN") else vs
+                            for k, vs in val.items()}
+        return tok
 
     def _check_rule(self, r: dict) -> None:
         if r["factor"] not in CLAUSE_FACTORS:
@@ -230,7 +255,10 @@ def ruleset(lang: str) -> RuleSet:
 class _Ctx:
     """One clause prepared for condition checks: its doc, lead-in and heading docs, lexicon spans."""
 
-    def __init__(self, rs: RuleSet, doc: Doc, text: str, lead: Doc | None, head: Doc | None):
+    def __init__(self, rs: RuleSet, doc: Doc, text: str, lead: Doc | None, head: Doc | None,
+                 is_lead: bool = False):
+        # is_lead: `doc` is a lead-in and `lead` the list item it introduces (addendum 1)
+        self.is_lead = is_lead
         self.rs = rs
         self.doc = doc
         self.text = text
@@ -257,6 +285,9 @@ class _Ctx:
         return self.sents[self.sent_of[min(i, len(self.doc) - 1)]] if len(self.doc) else (0, 0)
 
     def has(self, name: str, where: str, s: int, e: int, within: int | None) -> bool:
+        if where == "item":
+            # the list item itself: an item can remove a factor its lead-in carries (addendum 1)
+            return bool((self.lead_spans if self.is_lead else self.spans).get(name))
         if where in ("lead_in", "heading", "context"):
             found = False
             if where in ("lead_in", "context"):
@@ -321,7 +352,7 @@ class _Ctx:
             elif ok:
                 # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
                 return k, txt
-        if self.lead is not None and len(self.lead):
+        if self.lead is not None and len(self.lead) and not self.is_lead:
             lead_c = candidates(self.lead, self.lead_spans)
             for a, b, k, txt, ok in sorted(lead_c, key=lambda c: -c[1]):
                 if ok:
@@ -370,10 +401,10 @@ def _evidence(ctx: _Ctx, s: int, e: int) -> tuple[str, int, int]:
     return ctx.text[a:b], a, b
 
 
-def _hits_for(ctx: _Ctx) -> list[Hit]:
+def _hits_for(ctx: _Ctx, from_lead_in: bool = False) -> list[Hit]:
     rs = ctx.rs
     strings = rs.nlp.vocab.strings
-    matches = rs.rule_matcher(ctx.doc)
+    matches = (rs.lead_matcher if from_lead_in else rs.rule_matcher)(ctx.doc)
     # one trigger per rule and start token: the shortest match (patterns with gaps match many lengths)
     best: dict[tuple[str, int], tuple[int, int]] = {}
     for mid, s, e in matches:
@@ -395,6 +426,8 @@ def _hits_for(ctx: _Ctx) -> list[Hit]:
         if not _passes(rule, ctx, s, e, kind):
             continue
         ev, a, b = _evidence(ctx, s, e)
+        if from_lead_in:
+            a = b = 0           # the evidence is in the lead-in, not in the clause text
         hits.append(_make_hit(rule["factor"], rid, rule, rule["score"], ev, a, b, actor_text))
         for extra in rule.get("also") or []:
             if _passes(extra, ctx, s, e, kind):
@@ -437,8 +470,18 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
             if len(doc.text) != len(text):     # lower() changed the length: keep offsets exact
                 doc = rs.nlp(text)
             it = items[i]
-            ctx = _Ctx(rs, doc, text, extra.get(it.get("lead_in") or ""), extra.get(it.get("heading") or ""))
-            out[i] = _hits_for(ctx)
+            lead_text = it.get("lead_in") or ""
+            lead, head = extra.get(lead_text), extra.get(it.get("heading") or "")
+            ctx = _Ctx(rs, doc, text, lead, head)
+            hits = _hits_for(ctx)
+            if lead is not None and len(lead) and len(rs.lead_matcher) and len(lead.text) == len(lead_text):
+                # Addendum 1: a factor carried by the lead-in is labelled on every item whose norm it
+                # completes. The lead-in is read as the sentence and the item as its context, so the
+                # item's own conditions («в случае нарушения …») still count.
+                have = {h.factor for h in hits}
+                hits += [h for h in _hits_for(_Ctx(rs, lead, lead_text, doc, head, is_lead=True), from_lead_in=True)
+                         if h.factor not in have]
+            out[i] = hits
     return out
 
 
@@ -470,7 +513,7 @@ class Flag:
     evidence: str
     explanation: str
     fix: str
-    source: str                      # rules | model | rules+model | document
+    source: str                      # rules | rules+model | document
     rules: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)   # evidence offsets in the clause text
     name: str = ""
@@ -501,40 +544,32 @@ def classify_items(items: list[dict], threshold: float | None = None, use_model:
     rsc = [rule_scores(h) for h in hits]
     model = _model() if use_model else None
     msc = model.predict(items, rsc) if model is not None else [{} for _ in items]
-    if threshold is None:
-        threshold = model.threshold if model is not None else RULES_ONLY_THRESHOLD
     out = []
     for it, hs, r, m in zip(items, hits, rsc, msc):
         lang = it.get("lang") or "ru"
+        t = threshold if threshold is not None else (
+            model.threshold_for(lang) if model is not None else RULES_ONLY_THRESHOLD)
         scores = combine(r, m) if model is not None else r
-        out.append([_flag(f, s, lang, [h for h in hs if h.factor == f], f in m)
-                    for f, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= threshold])
+        out.append([_flag(f, s, lang, [h for h in hs if h.factor == f], bool(m))
+                    for f, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= t])
     return out
 
 
 def _flag(factor: str, score: float, lang: str, hits: list[Hit], by_model: bool) -> Flag:
+    """A flag explained by the rules that found it (the model only re-ranks rule hits)."""
     f = factor_table()[factor]
     name = f["name_ky"] if lang == "ky" else f["name_ru"]
-    if hits:
-        seen, why = [], []
-        for h in hits:
-            if h.evidence not in seen:
-                seen.append(h.evidence)
-            w = h.why_ky if lang == "ky" else h.why_ru
-            if w and w not in why:
-                why.append(w)
-        evidence = " … ".join(seen)
-        explanation = " ".join(why)
-        source = "rules+model" if by_model else "rules"
-    else:
-        evidence = ""
-        explanation = (f["why_ky"] if lang == "ky" else f["why_ru"]) + (
-            " (Модель: формулировка сходна с примерами фактора, размеченными экспертами; проверьте вручную.)"
-            if lang == "ru" else " (Модель: эксперттер белгилеген мисалдарга окшош; кол менен текшериңиз.)")
-        source = "model"
+    seen, why = [], []
+    for h in hits:
+        if h.evidence not in seen:
+            seen.append(h.evidence)
+        w = h.why_ky if lang == "ky" else h.why_ru
+        if w and w not in why:
+            why.append(w)
     fix = f.get("fix_ky") if lang == "ky" and f.get("fix_ky") else f["fix_ru"]
-    return Flag(factor, round(float(score), 3), evidence, explanation, fix, source,
-                sorted({h.rule for h in hits}), sorted({(h.start, h.end) for h in hits}), name)
+    return Flag(factor, round(float(score), 3), " … ".join(seen), " ".join(why), fix,
+                "rules+model" if by_model else "rules",
+                sorted({h.rule for h in hits}), sorted({(h.start, h.end) for h in hits if h.end > h.start}), name)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -452,6 +452,15 @@ def evaluate_factors(dev: Path, cv: bool) -> dict:
 EVALUATORS = {"factors": lambda dev, cv: evaluate_factors(dev or DEV_SET, cv)}
 
 
+def _evaluate_matching(dev, cv):
+    from .match_cli import evaluate_task_matching
+
+    return evaluate_task_matching(dev)
+
+
+EVALUATORS["matching"] = _evaluate_matching
+
+
 @click.command()
 @click.option("--task", default="factors", show_default=True,
               help="What to measure: factors, or any task registered in EVALUATORS (e.g. matching).")

@@ -83,3 +83,20 @@ def test_ky_stem_slot_order_not_greedy():
     assert ky_stem("республикасынын") == "республика"
     assert ky_stem("мыйзамдарында") == "мыйзам"
     assert ky_stem("жер") == "жер"
+
+
+GUIDELINE = load_yaml("rule_cases.yml")["guideline"]
+
+
+@pytest.mark.parametrize("case", GUIDELINE, ids=lambda c: c["text"][:50])
+def test_guideline_example(case):
+    """The guideline's invented examples, on the rules as a whole: positives found, negatives left clean."""
+    from pipeline.analyze import rule_hits
+
+    found = {h.factor for h in rule_hits(case["text"], case.get("lang", "ru"), lead_in=case.get("lead_in"))}
+    missing = set(case.get("expect") or []) - found
+    assert not missing, f"rules did not find {sorted(missing)}; found {sorted(found)}"
+    reject = set(case.get("reject") or [])
+    wrong = found if "any" in reject else found & reject
+    assert not wrong, f"rules found {sorted(wrong)} on a clean reading"
+    assert not (set(case.get("missed") or []) & set(case.get("expect") or []))
