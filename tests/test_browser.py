@@ -1,12 +1,11 @@
 """The served site in a real browser: Playwright driving Debian's headless Chromium against `taraza serve --local`.
 
-Set-up installs what it needs the first time: the `chromium` Debian package (when /usr/bin/chromium is
-missing) and the `playwright` Python package (the Python package only: it drives the system Chromium,
-nothing is downloaded by Playwright itself). Screenshots go to tests/screenshots/ (git-ignored) for review.
+`python3 dev.py test` installs what it needs: the `chromium` Debian package and the `playwright` Python package
+(the test extra; it drives the system Chromium, Playwright downloads nothing). Screenshots go to
+tests/screenshots/ (git-ignored) for review.
 """
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,20 +23,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _install_browser():
+def _require_browser():
+    # `python3 dev.py test` installs Debian's chromium and the playwright package (test extra) before pytest runs
     if not CHROMIUM.exists():
-        if shutil.which("apt-get") is None:
-            pytest.fail("/usr/bin/chromium is missing and apt-get is not available to install it")
-        subprocess.run(["apt-get", "install", "-y", "chromium"], check=False, capture_output=True)
-        if not CHROMIUM.exists():
-            subprocess.run(["apt-get", "update"], check=False, capture_output=True)
-            done = subprocess.run(["apt-get", "install", "-y", "chromium"], capture_output=True, text=True)
-            if not CHROMIUM.exists():
-                pytest.fail(f"could not install Debian chromium: {done.stderr[-500:]}")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "playwright>=1.40,<2"], check=True)
+        pytest.fail("/usr/bin/chromium is missing: run the tests with `python3 dev.py test`, which installs it")
 
 
 def _free_port() -> int:
@@ -50,7 +39,7 @@ def _free_port() -> int:
 def server(tmp_path_factory, shared):
     from tests.site_helpers import build_site
 
-    _install_browser()
+    _require_browser()
     tmp = tmp_path_factory.mktemp("browser")
     site = build_site(tmp)
     port = _free_port()
