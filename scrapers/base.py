@@ -746,6 +746,19 @@ class Source:
         if reached_end:
             self.mark(listing_key, kind="listing", version_tag="complete")
 
+    def new_rows(self, rows, is_done: Callable[[object], bool], limit: int | None):
+        """The listed rows still to collect, counting listed and skipped ones and stopping at ``--limit``."""
+        taken = 0
+        for row in rows:
+            self.report.listed += 1
+            if is_done(row):
+                self.report.skipped += 1
+                continue
+            if limit and taken >= limit:
+                return
+            taken += 1
+            yield row
+
     def guarded(self, key: str, url: str, fn: Callable[[], object]):
         """Run one item's work; a fetch/parse failure is reported for this item and the run goes on."""
         try:

@@ -55,15 +55,7 @@ class GovKg(Source):
                 for p in range(first, first + int(cfg.get("max_pages", 100))))
         done = lambda row: all(self.done(f"{row['id']}/{lang}") for lang in self.languages)
         old = lambda row: bool(since and row["published"] and row["published"] < since)
-        taken = 0
-        for row in self.walk_pages(urls, self.parse_listing, done, old):
-            self.report.listed += 1
-            if done(row):
-                self.report.skipped += 1
-                continue
-            if limit and taken >= limit:
-                break
-            taken += 1
+        for row in self.new_rows(self.walk_pages(urls, self.parse_listing, done, old), done, limit):
             for lang in self.languages:
                 key = f"{row['id']}/{lang}"
                 if not self.done(key):

@@ -82,20 +82,20 @@ class Minjust(Source):
 
     def collect(self, *, since=None, limit=None, codes=(), act_type=None, organ=None, latest_only=False, **_):
         rows = ({"documentCode": c} for c in codes) if codes else self.list_acts(since, act_type, organ)
-        taken = 0
-        for row in rows:
-            self.report.listed += 1
-            code = str(row["documentCode"])
-            last = row.get("lastEdition")
-            tag = str(last.get("id") if isinstance(last, dict) else last) if last else None
-            if tag and self.done(f"act:{code}", tag):
-                self.report.skipped += 1
-                continue
-            if limit and taken >= limit:
-                break
-            taken += 1
+        def unchanged(r):
+            tag = self.edition_tag(r)
+            return bool(tag and self.done(f"act:{r['documentCode']}", tag))
+
+        for row in self.new_rows(rows, unchanged, limit):
+            code, tag = str(row["documentCode"]), self.edition_tag(row)
             self.guarded(f"act:{code}", self.api(f"GetDocument?DocumentCode={code}"),
                          lambda: self.collect_act(code, row, tag, latest_only))
+
+    @staticmethod
+    def edition_tag(row: dict) -> str | None:
+        """The listing's newest edition id: unchanged means the act needs no new request."""
+        last = row.get("lastEdition")
+        return str(last.get("id") if isinstance(last, dict) else last) if last else None
 
     def collect_act(self, code: str, row: dict, tag: str | None, latest_only: bool) -> None:
         card = self.http.get(self.api("GetDocument"), params={"DocumentCode": code}, expect="json").data

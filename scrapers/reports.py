@@ -62,16 +62,9 @@ class PagedSite(Source):
         langs = list(self.languages)
         done = lambda row: all(self.done(self.key(row['id'], lang)) for lang in (langs if row["page"] else [self.listing_lang]))
         old = lambda row: bool(since and row["date"] and row["date"] < since)
-        taken = 0
-        for row in self.walk_pages(self.listing_urls(), self.parse_listing, done, old,
-                                   listing_key=f"{self.site_prefix}listing"):
-            self.report.listed += 1
-            if done(row):
-                self.report.skipped += 1
-                continue
-            if limit and taken >= limit:
-                break
-            taken += 1
+        listing = self.walk_pages(self.listing_urls(), self.parse_listing, done, old,
+                                  listing_key=f"{self.site_prefix}listing")
+        for row in self.new_rows(listing, done, limit):
             if not row["page"]:  # the listing links straight to a file
                 key = self.key(row['id'], self.listing_lang)
                 self.guarded(key, row["url"], lambda: self.collect_attachment(row["url"], "", key, self.listing_lang,
