@@ -310,21 +310,25 @@ def choose_threshold(table: dict, min_precision: float = 0.8) -> float:
     return max((v["any"][0], v["any"][2], t) for t, v in table.items())[2]
 
 
+def cross_validate_languages(rows: list[dict]):
+    """Per language with annotations: (lang, items, rule scores, cross-validation result)."""
+    from pipeline.analyze import rule_hits_many, rule_scores
+
+    for lang in ("ru", "ky"):
+        items = items_for(rows, lang)
+        if items:
+            rs = [rule_scores(h) for h in rule_hits_many(items)]
+            yield lang, items, rs, cross_validate(items, rs)
+
+
 def train(path: Path = ANNOTATIONS, out: Path = ARTIFACT, log=print) -> dict:
     import joblib
-
-    from pipeline.analyze import rule_hits_many, rule_scores
 
     rows = load_annotations(path, log=log)
     if not rows:
         raise SystemExit(f"no usable annotations in {path}")
     langs, cv_report, thresholds = {}, {}, {}
-    for lang in ("ru", "ky"):
-        items = items_for(rows, lang)
-        if not items:
-            continue
-        rs = [rule_scores(h) for h in rule_hits_many(items)]
-        cv = cross_validate(items, rs)
+    for lang, items, rs, cv in cross_validate_languages(rows):
         t_rules = choose_threshold(cv["rules"])
         # a threshold picked on a handful of positives is noise: keep the rules' own scale until the
         # annotations have enough positive clauses to choose one

@@ -429,18 +429,11 @@ def evaluate_factors(dev: Path, cv: bool) -> dict:
     click.echo("\nRussian:")
     _confusion(*ru_conf)
     if cv:
-        from models.factors import _brief, choose_threshold, cross_validate, items_for, load_annotations
-
-        from .analyze import rule_hits_many, rule_scores
+        from models.factors import _brief, choose_threshold, cross_validate_languages, load_annotations
 
         rows = load_annotations(log=lambda m: None)
         click.echo(f"\n== cross-validation on the training annotations ({len(rows)} clauses) ==")
-        for lang in ("ru", "ky"):
-            items = items_for(rows, lang)
-            if not items:
-                continue
-            rs = [rule_scores(h) for h in rule_hits_many(items)]
-            res = cross_validate(items, rs)
+        for lang, items, _, res in cross_validate_languages(rows):
             t = choose_threshold(res["combined"])
             click.echo(f"  {lang}: n={len(items)} folds={res['folds']} threshold={t}")
             click.echo(f"    rules alone : {_brief(res['rules'][t])}")
