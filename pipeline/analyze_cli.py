@@ -1,6 +1,7 @@
 """Commands of the corruption-factor analyzer: classify, check, analyze, evaluate."""
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import sys
@@ -62,16 +63,21 @@ def classify(input_path, output_path, threshold):
 
 def analyze_file(path: Path) -> dict:
     """Read, parse and analyze one draft; the report as plain data."""
-    from .analyze import ANALYZER_VERSION, classify_items, document_findings, factor_table, model_version
     from .ingest import read_document
     from .structure import parse_document
 
     doc = read_document(path)
+    return analyze_document(doc, parse_document(doc), path)
+
+
+def analyze_document(doc, st, path) -> dict:
+    """The expert report on one parsed document, as plain data."""
+    from .analyze import ANALYZER_VERSION, classify_items, document_findings, factor_table, model_version
+
     if not doc.text.strip():
         raise TarazaError(path, "the document is empty")
     if doc.language not in ("ru", "ky"):
         raise TarazaError(path, "the text is neither Russian nor Kyrgyz")
-    st = parse_document(doc)
     clauses = st.clauses
     if not clauses:
         raise TarazaError(path, "no clauses found (is this a legal act?)")
@@ -244,8 +250,14 @@ def check(file, fmt, output):
 
 
 def _analyze_worker(path: str):
+    """Read, parse and analyze one file once; the document and its structure go back to be stored."""
+    from .ingest import read_document
+    from .structure import parse_document
+
     try:
-        return path, analyze_file(Path(path)), None
+        doc = read_document(path)
+        st = parse_document(doc)
+        return path, (doc, st, analyze_document(doc, st, path)), None
     except TarazaError as exc:
         return path, None, exc.reason
     except Exception as exc:          # one bad file must not stop the batch
@@ -266,10 +278,9 @@ def analyze(ctx, paths, jobs, force):
     Example:
       taraza analyze corpus/demo/ --jobs 2
     """
-    from corpus import dumps
-    from .analyze import ANALYZER_VERSION, factor_table, model_version
+    from .analyze import ANALYZER_VERSION, model_version
     from .cli import open_db_from
-    from .ingest import iter_input_files, read_document
+    from .ingest import iter_input_files
     from .store import record_error, store_document
 
     db = open_db_from(ctx)
@@ -277,21 +288,19 @@ def analyze(ctx, paths, jobs, force):
     version = f"{ANALYZER_VERSION}/{model_version()}"
     files = [str(p) for p in iter_input_files(paths)]
     todo = []
-    skipped = unreadable = 0
+    skipped = 0
     for f in files:
+        # unchanged bytes already analyzed by this version: skip without reading or parsing the file
         try:
-            doc = read_document(f)
-        except TarazaError as exc:
-            click.echo(f"  failed: {f}: {exc.reason}", err=True)
-            record_error(db, f, exc.reason)
-            unreadable += 1
-            continue
-        if not force and db.execute(
-                "select 1 from analysis_runs where sha256 = ? and version = ?", [doc.sha256, version]).fetchone():
+            digest = hashlib.sha256(Path(f).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        if not force and digest and db.execute(
+                "select 1 from analysis_runs where sha256 = ? and version = ?", [digest, version]).fetchone():
             skipped += 1
             continue
         todo.append(f)
-    done, failed = 0, unreadable
+    done, failed = 0, 0
     if jobs > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -301,14 +310,14 @@ def analyze(ctx, paths, jobs, force):
         pool = None
         results = map(_analyze_worker, todo)
     with click.progressbar(results, length=len(todo), label="analyzing", file=sys.stderr) as bar:
-        for path, report, err in bar:
+        for path, result, err in bar:
             if err:
                 failed += 1
                 click.echo(f"\n  failed: {path}: {err}", err=True)
                 record_error(db, path, err)
                 continue
-            doc = read_document(path)
-            doc_id, _ = store_document(db, doc)
+            doc, st, report = result
+            doc_id, _ = store_document(db, doc, st)
             _store_report(db, doc_id, report, version)
             done += 1
     if pool:

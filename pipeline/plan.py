@@ -667,7 +667,6 @@ def _parse_tables(blocks: list, path, plan: Plan, resolver_for) -> tuple[list[_R
                     elif len(cells) == 1:
                         entries.append((f"table {k + 1} row {r + 1}", cells[0]))
     abbreviations = pairs + _parse_abbreviations(entries, path)
-    resolver = resolver_for(abbreviations)
 
     tables = [k for k in range(b0, heading if heading is not None else len(blocks))
               if blocks[k][0] == "table" and len(blocks[k][1]) and len(blocks[k][1][0]) == width]

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from corpus import dumps
 from .document import Document, Structure, TarazaError
-from .ingest import read_document
+from .ingest import read_bytes
 from .structure import parse_document
 
 
@@ -113,25 +113,21 @@ def record_error(db: sqlite_utils.Database, path: str, reason: str) -> None:
         db["ingest_errors"].upsert({"id": key, "path": str(path), "reason": reason, "at": now()}, pk="id")
 
 
-def known_unchanged(db: sqlite_utils.Database, path) -> bool:
-    """True when these exact bytes are already stored: skip reading and parsing them again."""
-    try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return False
-    return db.execute("select 1 from documents where sha256 = ?", [digest]).fetchone() is not None
-
-
 def ingest_files(db: sqlite_utils.Database, files: Iterable[Path], *, source: str = "local", kind: str = "act",
                  made_up: bool = False, progress: Callable[[str], None] | None = None) -> dict:
     """Ingest many files; a file that cannot be read is reported and the rest go on."""
     report = {"new": 0, "new_version": 0, "unchanged": 0, "errors": [], "links": 0, "ids": []}
     for path in files:
         try:
-            if known_unchanged(db, path):
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise TarazaError(path, f"cannot read: {exc.strerror or exc}")
+            # these exact bytes are already stored: skip parsing them again
+            if db.execute("select 1 from documents where sha256 = ?", [hashlib.sha256(data).hexdigest()]).fetchone():
                 report["unchanged"] += 1
                 continue
-            doc = read_document(path, source=source, kind=kind, made_up=made_up or "made-up" in Path(path).name)
+            doc = read_bytes(data, str(path), source=source, kind=kind, made_up=made_up or "made-up" in Path(path).name)
             doc_id, status = store_document(db, doc)
         except TarazaError as exc:
             report["errors"].append((exc.path, exc.reason))
