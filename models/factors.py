@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -301,10 +302,20 @@ def cross_validate(items: list[dict], rule_scores: list[dict], folds: int = 5, s
     return {"rules": rules_only, "combined": combined, "folds": k, "oof": oof}
 
 
+def _precision_reaches(v: dict, min_precision: float) -> bool:
+    """Whether "any" precision reaches min_precision within one standard error: with a few dozen flagged
+    clauses, a point or two of precision is one clause, and the threshold must not jump on that noise."""
+    p, _, _, tp, fp, _ = v["any"]
+    n = tp + fp
+    se = math.sqrt(p * (1 - p) / n) if n else 0.0
+    return n > 0 and p + se >= min_precision
+
+
 def choose_threshold(table: dict, min_precision: float = 0.8) -> float:
     """The threshold with the best "any" F1 among those whose "any" precision reaches min_precision
-    (the best-precision one if none does): experts ignore an analyzer that flags most clauses."""
-    ok = [(v["any"][2], v["micro"][2], t) for t, v in table.items() if v["any"][0] >= min_precision]
+    (within its standard error; the best-precision one if none does): experts ignore an analyzer that
+    flags most clauses."""
+    ok = [(v["any"][2], v["micro"][2], t) for t, v in table.items() if _precision_reaches(v, min_precision)]
     if ok:
         return max(ok)[2]
     return max((v["any"][0], v["any"][2], t) for t, v in table.items())[2]
@@ -384,7 +395,7 @@ def _write_card(meta: dict, thresholds: dict[str, float], out: Path) -> None:
         f"rule found, score = {RULE_WEIGHT} × rule score + {round(1 - RULE_WEIGHT, 2)} × P(any); the model never "
         f"flags a clause no rule fired on. A factor is flagged at score ≥ the language's threshold "
         f"{json.dumps(thresholds)} (chosen by cross-validation over {THRESHOLD_GRID[0]}–{THRESHOLD_GRID[1]}: best "
-        "\"has any factor\" F1 with precision ≥ 0.80). A language with fewer than "
+        "\"has any factor\" F1 with precision ≥ 0.80 within one standard error). A language with fewer than "
         f"{MIN_POSITIVES_FOR_THRESHOLD} positive clauses gets no model and is decided by its rules at "
         f"{DEFAULT_THRESHOLD}.",
         f"- Factors with a model: {json.dumps(meta['modelled_factors'], ensure_ascii=False)}",

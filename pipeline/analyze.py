@@ -79,7 +79,9 @@ def _ky_case_ok(word: str) -> bool:
     w = word.lower()
     stem = ky_stem(w)
     tail = w[len(stem):] if w.startswith(stem[:-1]) else ""
-    return not any(tail.endswith(e) for e in _KY_CASES)
+    # «жараны-н», «органы-н»: the one-letter accusative/genitive after a possessive vowel is oblique too
+    oblique_n = len(tail) >= 2 and tail.endswith("н") and tail[-2] in "ыиуү"
+    return not oblique_n and not any(tail.endswith(e) for e in _KY_CASES)
 
 
 _KY_CASES: list[str] = []
@@ -346,8 +348,9 @@ class _Ctx:
         right = [c for c in here if c[0] >= e and c[1] <= se]
         for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
             if lang_ru:
-                # the agent of a passive stands after the verb in the instrumental («... продлевается органом»)
-                if _ru_instrumental(self.doc[a].text.lower()):
+                # the agent of a passive stands after the verb in the instrumental («... продлевается органом»);
+                # a trigger opening its sentence is an adverbial before the subject («При необходимости орган …»)
+                if _ru_instrumental(self.doc[a].text.lower()) or (s - ss <= 1 and ok and a - e <= 2):
                     return k, txt
             elif ok:
                 # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
@@ -357,13 +360,21 @@ class _Ctx:
             for a, b, k, txt, ok in sorted(lead_c, key=lambda c: -c[1]):
                 if ok:
                     return k, txt
-        if any(t.lemma_ in ("быть", "болуу") for t in self.doc[s:e]) or self._passive(s, e):
+        if any(t.lemma_ in ("быть", "болуу") for t in self.doc[s:e]) or self._passive(s, e) or \
+                (lang_ru and self._modal_passive(ss, se)):
             return "implied", ""
         if self.head is not None and len(self.head):
             head_c = candidates(self.head, self.head_spans)
             if head_c:
                 return head_c[0][2], head_c[0][3]
         return "none", ""
+
+    def _modal_passive(self, ss: int, se: int) -> bool:
+        """The sentence's decision is an impersonal «может (могут) быть + participle» («разрешение может быть
+        аннулировано, если …»): a condition phrase elsewhere in it still belongs to an official's act."""
+        toks = self.doc[ss:se]
+        return any(t.lemma_ == "быть" and t.i > ss and self.doc[t.i - 1].lemma_ in ("мочь", "может")
+                   for t in toks)
 
     def _passive(self, s: int, e: int) -> bool:
         toks = self.doc[s:min(len(self.doc), e + 2)]

@@ -1,0 +1,206 @@
+"""How far the Kyrgyz rules agree with the Russian ones, measured by projection over the parallel codes.
+
+    python -m bench.ky_projection                      # figures over every RU/KY pair
+    python -m bench.ky_projection --show ru.vprave.active --n 15     # RU hits whose KY counterpart is missed
+    python -m bench.ky_projection --extra ky.vprave.active --n 15    # KY hits whose RU counterpart has none
+    python -m bench.ky_projection --acts family-code               # only pairs whose name contains this
+
+Every `X.ru.docx` / `X.ky.docx` pair in ../shared/corpus-samples/cbd-minjust-docx is parsed
+(pipeline.structure.parse_document), its articles paired by number (align_articles) and, inside an aligned
+article, its clauses paired by path. An article whose RU and KY clause paths differ is skipped (the editions
+are split differently there, so a pairing by position would be a guess). The Russian rules run on the Russian
+clause, the Kyrgyz rules on its counterpart.
+
+The Russian rules' decisions are the *silver* standard here (they are not gold: the Russian rules have their
+own errors), so the figures say how well the Kyrgyz rules reproduce the Russian analyzer, not how right
+either is. Printed:
+  * per factor: RU hits, KY counterparts flagged with the same factor (recall vs silver), KY hits whose RU
+    counterpart lacks the factor (disagreement; inspect with --extra: sometimes the Kyrgyz rule is right);
+  * per RU rule: its hits and how many of their counterparts the KY rules flag with the rule's factor;
+  * per KY rule: its hits and how many agree with the Russian analyzer;
+  * "has any factor" and micro P/R/F1 over factor ids (missing_deadline and duplicate_powers scored as
+    broad_discretion, as `taraza evaluate` does), KY against RU silver;
+  * the same against the gold labels of corpus/annotations/factors-ru.jsonl projected to their Kyrgyz
+    counterparts (training annotations, not the development set), beside the Russian rules on the Russian text.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PARALLEL = ROOT.parent / "shared" / "corpus-samples" / "cbd-minjust-docx"
+
+
+def _item(c, lang: str) -> dict:
+    return {"text": c.text, "lang": lang, "heading": c.article_heading, "lead_in": c.lead_in}
+
+
+def clause_pairs(folder: Path = PARALLEL, acts: str | None = None, log=print) -> tuple[list[dict], Counter]:
+    """(RU item, KY item) pairs of clauses with the same path inside aligned articles, plus skip counts."""
+    from pipeline.ingest import read_document
+    from pipeline.lexicon import parallel_pairs
+    from pipeline.structure import align_articles, parse_document
+
+    stats: Counter = Counter()
+    out: list[dict] = []
+    for ru_path, ky_path in parallel_pairs(folder):
+        if acts and acts not in ru_path.name:
+            continue
+        ru, ky = parse_document(read_document(ru_path)), parse_document(read_document(ky_path))
+        by_art = {lang: defaultdict(list) for lang in ("ru", "ky")}
+        for lang, st in (("ru", ru), ("ky", ky)):
+            for c in st.clauses:
+                by_art[lang][c.article].append(c)
+        act = ru_path.name[: -len(".ru.docx")]
+        for a, b in align_articles(ru, ky):
+            rc, kc = by_art["ru"].get(a.number, []), by_art["ky"].get(b.number, [])
+            if [c.path for c in rc] != [c.path for c in kc]:
+                stats["articles skipped"] += 1
+                stats["clauses skipped"] += len(rc)
+                continue
+            stats["articles paired"] += 1
+            for r, k in zip(rc, kc):
+                out.append({"act": act, "path": r.path, "ru": _item(r, "ru"), "ky": _item(k, "ky")})
+        stats["acts"] += 1
+    stats["clauses paired"] = len(out)
+    return out, stats
+
+
+def _collapse(factors) -> set[str]:
+    from pipeline.analyze import COLLAPSE
+
+    return {COLLAPSE.get(f, f) for f in factors}
+
+
+def _prf(tp: int, fp: int, fn: int) -> str:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"P {p:.2f} R {r:.2f} F1 {f:.2f} (tp {tp}, fp {fp}, fn {fn})"
+
+
+def _score(pred: list[set], gold: list[set]) -> tuple[str, str]:
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold) if g and not p)
+    mtp = sum(len(_collapse(p) & _collapse(g)) for p, g in zip(pred, gold))
+    mfp = sum(len(_collapse(p) - _collapse(g)) for p, g in zip(pred, gold))
+    mfn = sum(len(_collapse(g) - _collapse(p)) for p, g in zip(pred, gold))
+    return _prf(tp, fp, fn), _prf(mtp, mfp, mfn)
+
+
+def _short(t: str, n: int = 260) -> str:
+    t = " ".join((t or "").split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def gold_report() -> None:
+    """KY rules on the Kyrgyz counterparts of the gold-labelled training clauses, beside RU rules on RU."""
+    from models.factors import items_for, load_annotations
+    from pipeline.analyze import rule_hits_many
+
+    rows = load_annotations(log=lambda *_: None)
+    for lang in ("ru", "ky"):
+        items = items_for(rows, lang)
+        hits = rule_hits_many(items)
+        pred = [{h.factor for h in hs} for hs in hits]
+        gold = [set(it["labels"]) for it in items]
+        anyf, micro = _score(pred, gold)
+        print(f"  {lang} ({len(items)} clauses, {sum(1 for g in gold if g)} positive)  has-any {anyf}")
+        print(f"  {lang}{'':>{len(str(len(items))) + 30}}micro {micro}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--acts", help="only pairs whose file name contains this")
+    ap.add_argument("--show", metavar="RU_RULE", help="print RU hits of this rule whose KY counterpart is missed")
+    ap.add_argument("--extra", metavar="KY_RULE", help="print KY hits of this rule the RU analyzer does not share")
+    ap.add_argument("--agree", metavar="KY_RULE", help="print KY hits of this rule the RU analyzer shares")
+    ap.add_argument("--n", type=int, default=10, help="how many examples to print")
+    ap.add_argument("--no-gold", action="store_true", help="skip the gold-annotation comparison")
+    args = ap.parse_args()
+
+    from pipeline.analyze import rule_hits_many
+
+    t0 = time.perf_counter()
+    pairs, stats = clause_pairs(acts=args.acts)
+    t1 = time.perf_counter()
+    ru_hits = rule_hits_many([p["ru"] for p in pairs])
+    ky_hits = rule_hits_many([p["ky"] for p in pairs])
+    t2 = time.perf_counter()
+    print(f"pairs: {dict(stats)}  (parse {t1 - t0:.0f}s, rules {t2 - t1:.0f}s)")
+
+    ru_f = [{h.factor for h in hs} for hs in ru_hits]
+    ky_f = [{h.factor for h in hs} for hs in ky_hits]
+
+    if args.show or args.extra or args.agree:
+        shown = 0
+        for p, rh, kh, rf, kf in zip(pairs, ru_hits, ky_hits, ru_f, ky_f):
+            if shown >= args.n:
+                break
+            if args.show:
+                mine = [h for h in rh if h.rule == args.show]
+                if not mine or mine[0].factor in kf:
+                    continue
+                what = f"RU «{mine[0].evidence}» → KY has {sorted(kf) or '-'}"
+            else:
+                rid = args.extra or args.agree
+                mine = [h for h in kh if h.rule == rid]
+                if not mine or (mine[0].factor in rf) != bool(args.agree):
+                    continue
+                what = f"KY «{mine[0].evidence}» ({mine[0].factor}) → RU has {sorted(rf) or '-'}"
+            shown += 1
+            print(f"\n[{p['act']} {p['path']}] {what}")
+            if p["ru"]["lead_in"]:
+                print(f"  RU lead: {_short(p['ru']['lead_in'], 160)}")
+            print(f"  RU: {_short(p['ru']['text'])}")
+            if p["ky"]["lead_in"]:
+                print(f"  KY lead: {_short(p['ky']['lead_in'], 160)}")
+            print(f"  KY: {_short(p['ky']['text'])}")
+        return
+
+    from pipeline.analyze import CLAUSE_FACTORS
+
+    print("\nper factor: RU hits | KY counterparts with the factor (recall vs silver) | KY-only hits")
+    for f in CLAUSE_FACTORS:
+        n_ru = sum(1 for rf in ru_f if f in rf)
+        agree = sum(1 for rf, kf in zip(ru_f, ky_f) if f in rf and f in kf)
+        extra = sum(1 for rf, kf in zip(ru_f, ky_f) if f in kf and f not in rf)
+        if n_ru or extra:
+            rec = f"{agree / n_ru:.2f}" if n_ru else "  - "
+            print(f"  {f:30s} {n_ru:5d} | {agree:5d} {rec} | {extra:5d}")
+
+    print("\nper RU rule (rule's own factor): RU hits | KY counterparts flagged with it (recall)")
+    rule_n: Counter = Counter()
+    rule_ok: Counter = Counter()
+    for rh, kf in zip(ru_hits, ky_f):
+        for rid, fac in {(h.rule, h.factor) for h in rh}:
+            rule_n[(rid, fac)] += 1
+            rule_ok[(rid, fac)] += fac in kf
+    for (rid, fac), n in sorted(rule_n.items(), key=lambda kv: -kv[1]):
+        print(f"  {rid:40s} {fac:30s} {n:5d} | {rule_ok[(rid, fac)]:5d} {rule_ok[(rid, fac)] / n:.2f}")
+
+    print("\nper KY rule: KY hits | RU counterpart has the factor (agreement)")
+    k_n: Counter = Counter()
+    k_ok: Counter = Counter()
+    for kh, rf in zip(ky_hits, ru_f):
+        for rid, fac in {(h.rule, h.factor) for h in kh}:
+            k_n[(rid, fac)] += 1
+            k_ok[(rid, fac)] += fac in rf
+    for (rid, fac), n in sorted(k_n.items(), key=lambda kv: -kv[1]):
+        print(f"  {rid:40s} {fac:30s} {n:5d} | {k_ok[(rid, fac)]:5d} {k_ok[(rid, fac)] / n:.2f}")
+
+    anyf, micro = _score(ky_f, ru_f)
+    print(f"\nKY rules vs RU silver ({len(pairs)} clause pairs, {sum(1 for r in ru_f if r)} with an RU hit)")
+    print(f"  has-any {anyf}")
+    print(f"  micro   {micro}")
+    if not args.no_gold:
+        print("\ngold training annotations (corpus/annotations/factors-ru.jsonl; KY = same path in .ky.docx):")
+        gold_report()
+
+
+if __name__ == "__main__":
+    main()
