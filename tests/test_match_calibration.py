@@ -1,11 +1,14 @@
-"""The matcher on made-up paraphrases of the seed plan's measures and on off-plan text
-(tests/fixtures/made-up-match-cases.yml): the data its weights and abstention thresholds were set on."""
+"""The matcher on made-up passages about the seed plan's measures and on off-plan text: close paraphrases
+(tests/fixtures/made-up-match-cases.yml) and report-like passages in other words
+(tests/fixtures/made-up-match-reports.yml, what bench.match_calibrate chooses weights and thresholds on)."""
 import pytest
 import yaml
 
-from bench.match_calibrate import CASES
+from bench.match_calibrate import CASES as REPORTS
 from pipeline.match import MeasureIndex, load_plan
-from tests.conftest import SEED_PLAN
+from tests.conftest import ROOT, SEED_PLAN
+
+CASES = ROOT / "tests" / "fixtures" / "made-up-match-cases.yml"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,32 @@ def test_off_plan_passages_mostly_abstain(index, cases, lang):
     items = cases["off_plan"][lang]
     abstained = sum(not index.match({"id": "x", "text": t, "lang": lang}).refs for t in items)
     assert abstained / len(items) >= 0.75, (lang, abstained, len(items))
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return yaml.safe_load(REPORTS.read_text(encoding="utf-8"))
+
+
+def test_report_fixture_is_made_up_large_enough_and_refs_exist(index, reports):
+    assert "MADE UP" in REPORTS.read_text(encoding="utf-8").splitlines()[0]
+    assert len(reports["on_plan"]["ru"]) >= 60 and len(reports["on_plan"]["ky"]) >= 30
+    for lang, items in reports["on_plan"].items():
+        for c in items:
+            assert set(c["refs"]) <= set(index.refs), c
+            assert c["status"] in {"done", "in_progress", "not_done"}
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_report_like_passages_find_their_measure_and_off_plan_news_abstains(index, reports, lang):
+    # floors well under what bench.match_calibrate prints in-sample, so a regression fails and noise does not
+    on = reports["on_plan"][lang]
+    top3 = sum(bool({r.ref for r in index.match({"id": "x", "text": c["text"], "lang": lang, "agency": c.get("agency", "")}).refs}
+                    & set(c["refs"])) for c in on)
+    assert top3 / len(on) >= 0.45, (lang, top3, len(on))
+    off = reports["off_plan"][lang]
+    abstained = sum(not index.match({"id": "x", "text": t, "lang": lang}).refs for t in off)
+    assert abstained / len(off) >= 0.6, (lang, abstained, len(off))
 
 
 def test_top_three_lists_close_runners_up(index):
