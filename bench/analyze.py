@@ -2,8 +2,9 @@
 
     python -m bench.analyze [--jobs 2] [--file ../shared/corpus-samples/cbd-minjust-docx/labour-code-2025-23.ru.docx]
 
-Prints clauses/s and tokens/s for: bare spaCy (blank("ru") + pymorphy3 lemmatizer, nlp.pipe), full analysis
-(rules + model + explanations) on one core, and full analysis with --jobs worker processes.
+Prints clauses/s and tokens/s for: bare spaCy (blank("ru") + spaCy's stock pymorphy3 lemmatizer, nlp.pipe), full
+analysis (rules + model + explanations; its pipeline remembers each word's lemmas, pipeline.analyze._word_cached)
+on one core, and full analysis with --jobs worker processes.
 """
 from __future__ import annotations
 

@@ -85,6 +85,13 @@ def _ky_case_ok(word: str) -> bool:
 
 
 _KY_CASES: list[str] = []
+# a passive finite verb or participle at the end of a word («берилет», «аныкталат», «белгиленген»,
+# «түзүлгөндө»); anchored, since inside a word «-нөт-» of «мөөнөттө» looks the same; at least three letters
+# before the passive «-л-/-н-», so «алат» (can), «болот» (is), «келген» (came) are not taken
+_KY_PASSIVE = re.compile(r"^\w{3,}(л|н)(ат|ет|от|өт|ган|ген|гон|гөн|уу|үү)"
+                         r"(дар|дер|дор|дөр)?(ды|ди|ду|дү|да|де|до|дө|дан|ден|дон|дөн|га|ге|го|гө)?$")
+# the passive verbal noun before «мүмкүн»: passive -ыл/-ил/-ул/-үл/-н, then -ыш/-иш/-уш/-үш + possessive
+_KY_MODAL_PASSIVE = re.compile(r"(ыл|ил|ул|үл|н)(ыш|иш|уш|үш)(ы|и|у|ү)$")
 
 
 def _ky_stem_component(doc: Doc) -> Doc:
@@ -119,12 +126,32 @@ def _ru_lemma_fix(doc):
     return doc
 
 
+def _word_cached(lemmatize):
+    """spaCy's pymorphy3 lemmatizer, remembering each word's lemmas: without a tagger they depend on the
+    word alone, and legal text repeats its words (walking pymorphy3's dictionaries was two thirds of the
+    analysis time)."""
+    cache: dict[str, list[str]] = {}
+
+    def run(token):
+        if token.pos_:          # a tagged token's lemma depends on more than the word
+            return lemmatize(token)
+        got = cache.get(token.text)
+        if got is None:
+            if len(cache) > 300_000:
+                cache.clear()
+            got = cache[token.text] = lemmatize(token)
+        return got
+
+    return run
+
+
 @lru_cache(maxsize=2)
 def nlp_for(lang: str):
     """The one spaCy pipeline of a language: blank tokenizer + pymorphy3 lemmas (RU) or KY suffix stems."""
     if lang == "ru":
         nlp = spacy.blank("ru")
-        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"})
+        lemmatizer.lemmatize = _word_cached(lemmatizer.lemmatize)
         nlp.add_pipe("taraza_ru_lemma_fix")
         nlp.initialize()
         return nlp
@@ -361,7 +388,7 @@ class _Ctx:
                 if ok:
                     return k, txt
         if any(t.lemma_ in ("быть", "болуу") for t in self.doc[s:e]) or self._passive(s, e) or \
-                (lang_ru and self._modal_passive(ss, se)):
+                self._modal_passive(ss, se):
             return "implied", ""
         if self.head is not None and len(self.head):
             head_c = candidates(self.head, self.head_spans)
@@ -373,6 +400,10 @@ class _Ctx:
         """The sentence's decision is an impersonal «может (могут) быть + participle» («разрешение может быть
         аннулировано, если …»): a condition phrase elsewhere in it still belongs to an official's act."""
         toks = self.doc[ss:se]
+        if self.rs.lang == "ky":
+            # Kyrgyz: a passive verbal noun with «мүмкүн» («кайталанышы мүмкүн», «жүргүзүлүшү мүмкүн»)
+            return any(t.lower_ == "мүмкүн" and t.i > ss and _KY_MODAL_PASSIVE.search(self.doc[t.i - 1].lower_)
+                       for t in toks)
         return any(t.lemma_ == "быть" and t.i > ss and self.doc[t.i - 1].lemma_ in ("мочь", "может")
                    for t in toks)
 
@@ -380,7 +411,7 @@ class _Ctx:
         toks = self.doc[s:min(len(self.doc), e + 2)]
         if self.rs.lang == "ru":
             return any(t.text.endswith(("ся", "тся", "ано", "ено", "ены", "ана", "ена", "ан", "ен")) for t in toks)
-        return any(re.search(r"(ыл|ил|ул|үл|н)(ат|ет|от|өт|ган|ген|гон|гөн|уу|үү)", t.lower_) for t in toks)
+        return any(_KY_PASSIVE.search(t.lower_) for t in toks)
 
     def negated(self, s: int, e: int) -> bool:
         neg = self.spans.get("negator") or []
