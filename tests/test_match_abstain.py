@@ -1,0 +1,57 @@
+"""The matcher's abstention model (pipeline.match.abstain_features / logistic_probability, fitted by
+bench.match_calibrate into rules/match_abstain.yml) and the measure fields it scores."""
+import math
+
+import numpy as np
+import pytest
+
+from pipeline.match import (ABSTAIN_MODELS, MeasureIndex, abstain_features, load_config, load_plan,
+                            logistic_probability, measure_fields)
+from tests.conftest import ROOT, SEED_PLAN
+
+LEXICAL_CHANNELS = {"terms", "terms_bm25", "shadow", "shadow_bm25", "chars"}
+
+
+def test_every_profile_and_pair_has_a_complete_model_over_known_features():
+    assert "WRITTEN BY" in ABSTAIN_MODELS.read_text(encoding="utf-8").splitlines()[0]
+    cfg = load_config()
+    for profile in ("lexical", "embed"):
+        for pair in ("same", "cross"):
+            a = cfg["abstain"][profile][pair]
+            n = len(a["features"])
+            assert n == len(a["coef"]) == len(a["mean"]) == len(a["scale"]) and 0 < a["cut"] < 1
+            channels = {f[4:] for f in a["features"] if f.startswith("raw_")}
+            assert set(a["features"]) - {f"raw_{c}" for c in channels} == {"z", "margin"}
+            assert LEXICAL_CHANNELS <= channels
+            assert profile == "embed" or not any(c.startswith("embed") for c in channels)
+
+
+def test_logistic_probability_is_the_standardised_sigmoid_and_missing_features_sit_at_the_mean():
+    model = {"features": ["z", "raw_terms"], "coef": [2.0, -1.0], "mean": [1.0, 0.5], "scale": [0.5, 0.25],
+             "intercept": 0.5, "cut": 0.5}
+    t = 0.5 + 2.0 * (2.0 - 1.0) / 0.5 - 1.0 * (1.0 - 0.5) / 0.25
+    assert logistic_probability(model, {"z": 2.0, "raw_terms": 1.0}) == pytest.approx(1 / (1 + math.exp(-t)))
+    assert logistic_probability(model, {}) == pytest.approx(1 / (1 + math.exp(-0.5)))
+
+
+def test_features_read_the_best_measure_and_its_lead():
+    total = np.array([0.0, 3.0, 1.0, -1.0, 0.5])
+    f = abstain_features(total, {"terms": np.array([0.1, 0.7, 0.2, 0.0, 0.0])})
+    assert f["raw_terms"] == pytest.approx(0.7)
+    assert f["z"] == pytest.approx(3.0 / 2) and f["margin"] == pytest.approx(2.0 / 2)   # /√(n−1), n = 5
+
+
+def test_clear_report_passage_is_kept_and_unrelated_news_abstains():
+    index = MeasureIndex(load_plan(SEED_PLAN), embed=False)
+    kept = index.match({"id": "a", "lang": "ru", "text": "Юристы министерства провели антикоррупционную экспертизу "
+                        "412 проектов нормативных правовых актов, заключения размещены на сайте."})
+    assert kept.refs
+    off = index.match({"id": "b", "lang": "ru", "text": "Курс доллара на межбанковских торгах вырос до 70 сомов."})
+    assert off.refs == []
+
+
+@pytest.mark.parametrize("plan_path", [SEED_PLAN, ROOT / "tests" / "fixtures" / "made-up-plan-2025.ru.html"])
+def test_section_titles_reach_every_measure(plan_path):
+    plan = load_plan(plan_path)
+    titles = {s.number: s.title for s in plan.sections}
+    assert titles and all(measure_fields(m, titles)["section"] == titles[m.section] for m in plan.measures)
