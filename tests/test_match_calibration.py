@@ -21,13 +21,17 @@ def cases():
     return yaml.safe_load(CASES.read_text(encoding="utf-8"))
 
 
-def test_fixture_is_marked_made_up_and_refs_exist(index, cases):
-    assert "MADE UP" in CASES.read_text(encoding="utf-8").splitlines()[0]
-    for group in ("on_plan", "on_plan_hard"):
-        for lang, items in cases[group].items():
+def assert_made_up_with_known_refs(path, groups, refs):
+    assert "MADE UP" in path.read_text(encoding="utf-8").splitlines()[0]
+    for group in groups:
+        for lang, items in group.items():
             for c in items:
-                assert set(c["refs"]) <= set(index.refs), c
+                assert set(c["refs"]) <= set(refs), c
                 assert c["status"] in {"done", "in_progress", "not_done"}
+
+
+def test_fixture_is_marked_made_up_and_refs_exist(index, cases):
+    assert_made_up_with_known_refs(CASES, [cases["on_plan"], cases["on_plan_hard"]], index.refs)
 
 
 @pytest.mark.parametrize("lang", ["ru", "ky"])
@@ -53,12 +57,8 @@ def reports():
 
 
 def test_report_fixture_is_made_up_large_enough_and_refs_exist(index, reports):
-    assert "MADE UP" in REPORTS.read_text(encoding="utf-8").splitlines()[0]
     assert len(reports["on_plan"]["ru"]) >= 60 and len(reports["on_plan"]["ky"]) >= 30
-    for lang, items in reports["on_plan"].items():
-        for c in items:
-            assert set(c["refs"]) <= set(index.refs), c
-            assert c["status"] in {"done", "in_progress", "not_done"}
+    assert_made_up_with_known_refs(REPORTS, [reports["on_plan"]], index.refs)
 
 
 @pytest.mark.parametrize("lang", ["ru", "ky"])
