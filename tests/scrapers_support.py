@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapers import Politeness
+import pytest
+
+from scrapers import Politeness, run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scrapers"
 MINJUST = FIXTURES / "minjust"
@@ -22,6 +24,17 @@ MINJUST_ITEMS = {
     "3-38/1273301/ru", "3-21/31042/ru", "3-21/31042/kg", "1-2/985610/ru", "1-2/985610/kg",
 }
 GOVKG_ITEMS = {"4835/ru", "4835/ky", "4834/ru", "4834/ky", "4830/ru", "4829/ru", "4829/ky", "2101/ru"}
+
+
+def scrape_fast(source: str, db, srv, **kw):
+    """One scrape of `source` against a replay server, with every wait shrunk."""
+    return run(source, db, base_url=srv.url, politeness=FAST, **kw)
+
+
+@pytest.fixture(name="db")
+def fast_db(tmp_path):
+    """The scraper tests' corpus DB (a test module binds it as its `db` fixture)."""
+    return open_fast_db(tmp_path / "corpus.db")
 
 
 def open_fast_db(path):

@@ -7,12 +7,9 @@ import pytest
 
 from scrapers.base import (FetchError, Http, Politeness, RateLimiter, RawStore, parse_date, retry_after_seconds)
 from scrapers.replay import QUOTA_TEXT, ReplayServer
-from scrapers_support import FAST, GOVKG, MINJUST, open_fast_db
+from scrapers_support import FAST, GOVKG, MINJUST, fast_db
 
-
-@pytest.fixture
-def db(tmp_path):
-    return open_fast_db(tmp_path / "corpus.db")
+db = fast_db   # the scraper tests' corpus DB fixture
 
 
 @pytest.mark.parametrize("text, iso", [

@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers import run
 from scrapers.replay import ReplayServer
-from scrapers_support import FAST, GOVKG, GOVKG_ITEMS, assert_once, items, open_fast_db
+from scrapers_support import GOVKG, GOVKG_ITEMS, assert_once, fast_db, items, scrape_fast
 
-
-@pytest.fixture
-def db(tmp_path):
-    return open_fast_db(tmp_path / "corpus.db")
+db = fast_db   # the scraper tests' corpus DB fixture
 
 
 @pytest.fixture
@@ -20,7 +16,7 @@ def server():
 
 
 def scrape(db, srv, **kw):
-    return run("govkg", db, base_url=srv.url, politeness=FAST, **kw)
+    return scrape_fast("govkg", db, srv, **kw)
 
 
 def test_collects_every_resolution_once_with_metadata_and_language_pairs(db, server):
@@ -87,6 +83,6 @@ def test_a_changed_layout_is_reported_per_page(db, server, tmp_path):
         "responses:\n- {method: GET, path: /ru/npa/s/4830, status: 200, text: '<html><body><p>redesigned</p></body></html>'}\n",
         encoding="utf-8")
     with ReplayServer(broken, GOVKG) as srv:
-        report = run("govkg", db, base_url=srv.url, politeness=FAST)
+        report = scrape_fast("govkg", db, srv)
     assert report.failed == 1 and "layout" in report.errors[0][2] and report.errors[0][0] == "4830/ru"
     assert_once(db, "govkg", GOVKG_ITEMS - {"4830/ru"})

@@ -8,17 +8,13 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from scrapers import run
 from scrapers.replay import ReplayServer
-from scrapers_support import FAST, KOOMTALKUU, items, open_fast_db
+from scrapers_support import KOOMTALKUU, fast_db, items, open_fast_db, scrape_fast
+
+db = fast_db   # the scraper tests' corpus DB fixture
 
 KEYS = {"1201/ru/att/74658d8f9e63", "1201/ky/att/53cd01778abc", "1200/ru/att/47f4e146585e",
         "1200/ru", "1200/ky", "1187/ru", "1150/ru", "1150/ky"}
-
-
-@pytest.fixture
-def db(tmp_path):
-    return open_fast_db(tmp_path / "corpus.db")
 
 
 @pytest.fixture
@@ -28,7 +24,7 @@ def server():
 
 
 def test_drafts_pages_and_attachments_in_both_languages(db, server):
-    report = run("koomtalkuu", db, base_url=server.url, politeness=FAST)
+    report = scrape_fast("koomtalkuu", db, server)
     assert report.failed == 0 and report.listed == 4
     got = items(db, "koomtalkuu")
     assert set(got) == KEYS
@@ -50,12 +46,12 @@ def test_drafts_pages_and_attachments_in_both_languages(db, server):
 
 
 def test_second_run_and_since(db, server):
-    run("koomtalkuu", db, base_url=server.url, politeness=FAST, since="2026-09-05")
+    scrape_fast("koomtalkuu", db, server, since="2026-09-05")
     assert {k.split("/")[0] for k in items(db, "koomtalkuu")} == {"1201", "1200"}
-    report = run("koomtalkuu", db, base_url=server.url, politeness=FAST)
+    report = scrape_fast("koomtalkuu", db, server)
     assert report.fetched == 3 and set(items(db, "koomtalkuu")) == KEYS
     before = len(server.log)
-    assert run("koomtalkuu", db, base_url=server.url, politeness=FAST).fetched == 0
+    assert scrape_fast("koomtalkuu", db, server).fetched == 0
     assert len(server.log) - before == 2  # robots.txt and the first listing page, both 304
 
 
@@ -75,7 +71,7 @@ def test_cli_record_writes_fixtures_in_the_test_format(tmp_path, server):
     # the recording replays to the same documents
     db2 = open_fast_db(tmp_path / "b.db")
     with ReplayServer(rec) as replay:
-        report = run("koomtalkuu", db2, base_url=replay.url, politeness=FAST)
+        report = scrape_fast("koomtalkuu", db2, replay)
     assert report.failed == 0
     a = open_fast_db(tmp_path / "a.db")
     assert {r["sha256"] for r in a["documents"].rows} == {r["sha256"] for r in db2["documents"].rows}
@@ -88,5 +84,5 @@ def test_config_file_overrides_the_selectors(tmp_path, db, server):
     cfg["item"]["body"] = ".no-such-block"
     path = tmp_path / "k.yml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    report = run("koomtalkuu", db, base_url=server.url, politeness=FAST, config=path, limit=1)
+    report = scrape_fast("koomtalkuu", db, server, config=path, limit=1)
     assert report.failed == 2 and all("layout" in reason for _, _, reason in report.errors)

@@ -8,12 +8,9 @@ import yaml
 
 from scrapers import run
 from scrapers.replay import ReplayServer
-from scrapers_support import FAST, MINJUST, MINJUST_ITEMS, assert_once, docs, items, open_fast_db
+from scrapers_support import FAST, MINJUST, MINJUST_ITEMS, assert_once, docs, fast_db, items, open_fast_db, scrape_fast
 
-
-@pytest.fixture
-def db(tmp_path):
-    return open_fast_db(tmp_path / "corpus.db")
+db = fast_db   # the scraper tests' corpus DB fixture
 
 
 @pytest.fixture
@@ -23,7 +20,7 @@ def server(shared):
 
 
 def scrape(db, srv, **kw):
-    return run("minjust", db, base_url=srv.url, politeness=FAST, **kw)
+    return scrape_fast("minjust", db, srv, **kw)
 
 
 def test_collects_every_edition_in_both_languages_once_with_metadata(db, server):
@@ -162,6 +159,6 @@ def test_record_writes_fixtures_that_replay_the_same_documents(db, server, tmp_p
     first_ids = {k: v["document_id"] for k, v in items(db, "minjust").items()}
     db2 = open_fast_db(tmp_path / "again.db")
     with ReplayServer(rec) as replay:
-        report = run("minjust", db2, base_url=replay.url, politeness=FAST, codes=["3-45", "3-21"])
+        report = scrape_fast("minjust", db2, replay, codes=["3-45", "3-21"])
     assert report.failed == 0
     assert {k: v["document_id"] for k, v in items(db2, "minjust").items()} == first_ids

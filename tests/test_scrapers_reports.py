@@ -6,14 +6,11 @@ import pytest
 from pipeline.document import TarazaError
 from scrapers import run
 from scrapers.replay import ReplayServer
-from scrapers_support import FAST, REPORTS, REPORTS_SITES, items, open_fast_db
+from scrapers_support import REPORTS, REPORTS_SITES, fast_db, items, scrape_fast
+
+db = fast_db   # the scraper tests' corpus DB fixture
 
 KEYS = {"made-up-agency:75/ru", "made-up-agency:77/ru/att/2ebf51f71b90", "made-up-agency:77/ru/att/54217f37bf3b"}
-
-
-@pytest.fixture
-def db(tmp_path):
-    return open_fast_db(tmp_path / "corpus.db")
 
 
 @pytest.fixture
@@ -23,7 +20,7 @@ def server(shared):
 
 
 def scrape(db, srv, **kw):
-    [report] = run("reports", db, base_url=srv.url, politeness=FAST, config=REPORTS_SITES, **kw)
+    [report] = scrape_fast("reports", db, srv, config=REPORTS_SITES, **kw)
     return report
 
 

@@ -9,10 +9,9 @@ import sys
 import pytest
 
 import pipeline.store
-from scrapers import run
 from scrapers.base import Source
 from scrapers.replay import ReplayServer
-from scrapers_support import FAST, MINJUST, MINJUST_ITEMS, assert_once, items, open_fast_db
+from scrapers_support import MINJUST, MINJUST_ITEMS, assert_once, items, open_fast_db, scrape_fast
 
 ROOT = MINJUST.parents[3]
 
@@ -39,7 +38,7 @@ def test_killed_process_resumes_without_loss_or_duplicate(tmp_path, shared):
         db.execute("PRAGMA synchronous = OFF")  # the killed run used a durable DB; the rerun need not wait for fsync
         assert 3 <= len(items(db, "minjust")) < len(MINJUST_ITEMS)
         assert db["scrape_runs"].count == 1 and next(db["scrape_runs"].rows)["status"] == "running"
-        report = run("minjust", db, base_url=srv.url, politeness=FAST)
+        report = scrape_fast("minjust", db, srv)
     assert report.failed == 0 and report.fetched + 3 >= len(MINJUST_ITEMS) - 1
     assert_once(db, "minjust", MINJUST_ITEMS)
     assert db.execute("select count(*) from act_links where link_key like 'minjust:%'").fetchone()[0] == 4
@@ -63,11 +62,11 @@ def test_ctrl_c_midway_then_rerun(db, monkeypatch, shared):
     monkeypatch.setattr(pipeline.store, "store_document", store_then_interrupt)
     with ReplayServer(MINJUST) as srv:
         with pytest.raises(KeyboardInterrupt):
-            run("minjust", db, base_url=srv.url, politeness=FAST)
+            scrape_fast("minjust", db, srv)
         assert len(items(db, "minjust")) == 4
         assert next(db["scrape_runs"].rows)["status"] == "interrupted"
         monkeypatch.setattr(pipeline.store, "store_document", real)
-        run("minjust", db, base_url=srv.url, politeness=FAST)
+        scrape_fast("minjust", db, srv)
     assert_once(db, "minjust", MINJUST_ITEMS)
 
 
@@ -85,9 +84,9 @@ def test_crash_between_storing_a_document_and_marking_it_done(db, monkeypatch, s
     monkeypatch.setattr(Source, "mark", mark_then_crash)
     with ReplayServer(MINJUST) as srv:
         with pytest.raises(RuntimeError):
-            run("minjust", db, base_url=srv.url, politeness=FAST)
+            scrape_fast("minjust", db, srv)
         assert db["documents"].count == 3 and len(items(db, "minjust")) == 2
         monkeypatch.setattr(Source, "mark", real)
-        report = run("minjust", db, base_url=srv.url, politeness=FAST)
+        report = scrape_fast("minjust", db, srv)
     assert report.unchanged == 1      # the orphan document is recognised by its bytes, not stored twice
     assert_once(db, "minjust", MINJUST_ITEMS)
