@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -29,8 +29,7 @@ class Deadline:
     recurring: str | None = None  # None | "quarterly" | "semiannual" | "annual"
 
     def to_dict(self) -> dict:
-        return {"raw": self.raw, "kind": self.kind, "start": self.start, "end": self.end,
-                "recurring": self.recurring}
+        return asdict(self)
 
 
 @dataclass
@@ -45,8 +44,7 @@ class AgencyRef:
     via: str | None = None  # "plan" (the plan's own list) | "registry" (rules/agencies.yml) | None
 
     def to_dict(self) -> dict:
-        return {"abbr": self.abbr, "name": self.name, "agency_id": self.agency_id,
-                "by_agreement": self.by_agreement, "resolved": self.resolved, "via": self.via}
+        return asdict(self)
 
 
 @dataclass
@@ -84,7 +82,7 @@ class Section:
     title: str
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "title": self.title}
+        return asdict(self)
 
 
 @dataclass
@@ -94,7 +92,7 @@ class Task:
     title: str
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "section": self.section, "title": self.title}
+        return asdict(self)
 
 
 @dataclass
@@ -106,7 +104,7 @@ class Abbreviation:
     agency_id: str | None = None
 
     def to_dict(self) -> dict:
-        return {"abbr": self.abbr, "name": self.name, "agency_id": self.agency_id}
+        return asdict(self)
 
 
 @dataclass
