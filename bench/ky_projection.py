@@ -69,27 +69,13 @@ def clause_pairs(folder: Path = PARALLEL, acts: str | None = None, log=print) ->
     return out, stats
 
 
-def _collapse(factors) -> set[str]:
-    from pipeline.analyze import COLLAPSE
-
-    return {COLLAPSE.get(f, f) for f in factors}
-
-
-def _prf(tp: int, fp: int, fn: int) -> str:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return f"P {p:.2f} R {r:.2f} F1 {f:.2f} (tp {tp}, fp {fp}, fn {fn})"
-
-
 def _score(pred: list[set], gold: list[set]) -> tuple[str, str]:
-    tp = sum(1 for p, g in zip(pred, gold) if p and g)
-    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
-    fn = sum(1 for p, g in zip(pred, gold) if g and not p)
-    mtp = sum(len(_collapse(p) & _collapse(g)) for p, g in zip(pred, gold))
-    mfp = sum(len(_collapse(p) - _collapse(g)) for p, g in zip(pred, gold))
-    mfn = sum(len(_collapse(g) - _collapse(p)) for p, g in zip(pred, gold))
-    return _prf(tp, fp, fn), _prf(mtp, mfp, mfn)
+    """Has-any and micro figures (sub-types collapsed), as `taraza evaluate` prints them."""
+    from models.factors import score_predictions
+    from pipeline.analyze_cli import _fmt
+
+    res = score_predictions([sorted(g) for g in gold], [sorted(p) for p in pred])
+    return _fmt(res["any"]), _fmt(res["micro"])
 
 
 def _short(t: str, n: int = 260) -> str:
@@ -112,6 +98,19 @@ def gold_report() -> None:
         print(f"  {lang} ({len(items)} clauses, {sum(1 for g in gold if g)} positive)  has-any {anyf}")
         print(f"  {lang}{'':>{len(str(len(items))) + 30}}micro {micro}")
 
+
+
+def _rule_table(title: str, hits: list, other_factors: list) -> None:
+    """Per rule of one language: its hits, and how many counterparts the other language flags likewise."""
+    print("\n" + title)
+    n: Counter = Counter()
+    ok: Counter = Counter()
+    for hs, other in zip(hits, other_factors):
+        for rid, fac in {(h.rule, h.factor) for h in hs}:
+            n[(rid, fac)] += 1
+            ok[(rid, fac)] += fac in other
+    for (rid, fac), k in sorted(n.items(), key=lambda kv: -kv[1]):
+        print(f"  {rid:40s} {fac:30s} {k:5d} | {ok[(rid, fac)]:5d} {ok[(rid, fac)] / k:.2f}")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -173,25 +172,8 @@ def main() -> None:
             rec = f"{agree / n_ru:.2f}" if n_ru else "  - "
             print(f"  {f:30s} {n_ru:5d} | {agree:5d} {rec} | {extra:5d}")
 
-    print("\nper RU rule (rule's own factor): RU hits | KY counterparts flagged with it (recall)")
-    rule_n: Counter = Counter()
-    rule_ok: Counter = Counter()
-    for rh, kf in zip(ru_hits, ky_f):
-        for rid, fac in {(h.rule, h.factor) for h in rh}:
-            rule_n[(rid, fac)] += 1
-            rule_ok[(rid, fac)] += fac in kf
-    for (rid, fac), n in sorted(rule_n.items(), key=lambda kv: -kv[1]):
-        print(f"  {rid:40s} {fac:30s} {n:5d} | {rule_ok[(rid, fac)]:5d} {rule_ok[(rid, fac)] / n:.2f}")
-
-    print("\nper KY rule: KY hits | RU counterpart has the factor (agreement)")
-    k_n: Counter = Counter()
-    k_ok: Counter = Counter()
-    for kh, rf in zip(ky_hits, ru_f):
-        for rid, fac in {(h.rule, h.factor) for h in kh}:
-            k_n[(rid, fac)] += 1
-            k_ok[(rid, fac)] += fac in rf
-    for (rid, fac), n in sorted(k_n.items(), key=lambda kv: -kv[1]):
-        print(f"  {rid:40s} {fac:30s} {n:5d} | {k_ok[(rid, fac)]:5d} {k_ok[(rid, fac)] / n:.2f}")
+    _rule_table("per RU rule (rule's own factor): RU hits | KY counterparts flagged with it (recall)", ru_hits, ky_f)
+    _rule_table("per KY rule: KY hits | RU counterpart has the factor (agreement)", ky_hits, ru_f)
 
     anyf, micro = _score(ky_f, ru_f)
     print(f"\nKY rules vs RU silver ({len(pairs)} clause pairs, {sum(1 for r in ru_f if r)} with an RU hit)")
