@@ -377,9 +377,10 @@ class _Ctx:
             if lang_ru:
                 # the agent of a passive stands after the verb in the instrumental («... продлевается органом»);
                 # a trigger opening its sentence is an adverbial before the subject («При необходимости орган …»)
-                # or, as the agent of a decision, in the genitive after «решением» («прекращается решением органа»)
+                # or, as the agent of a decision, in the genitive after «(по) решению (решением)» («прекращается
+                # решением органа»)
                 if _ru_instrumental(self.doc[a].text.lower()) or (s - ss <= 1 and ok and a - e <= 2) or \
-                        (a > 0 and self.doc[a - 1].lower_ == "решением"):
+                        (a > 0 and self.doc[a - 1].lower_ in ("решением", "решению")):
                     return k, txt
             elif ok:
                 # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
