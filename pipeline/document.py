@@ -32,6 +32,7 @@ class Document:
     issuing_body: str = ""
     amendments: list[str] = field(default_factory=list)
     banners: list[str] = field(default_factory=list)
+    signature: str = ""          # the closing block (President, publication, adoption), kept out of the clauses
     made_up: bool = False
     act_key: str = ""
 

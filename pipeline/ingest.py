@@ -78,13 +78,41 @@ def normalize(paragraphs: list[str]) -> tuple[str, list[str]]:
             i = j
             continue
         elif line:
-            if _looks_like_heading(line):
+            # the act's body has begun at its heading, or at its first article or numbered part (a PDF print
+            # has no upper-case heading): a later «вступает в силу» is then the act's own text, not a banner
+            if _looks_like_heading(line) or _starts_unit(line):
                 seen_body = True
             lines.append(line)
         i += 1
     if block:
         banners.append(" ".join(block))
     return "\n".join(lines), banners
+
+
+# The signature block that closes an act: who signed it, where it was published, when parliament passed it.
+# It is the act's metadata, not a clause («Президент Кыргызской Республики | С.Н. Жапаров» was a clause of the
+# last article before).
+_SIGNATURE_HEAD = re.compile(
+    r"^(Президент(\s+Кыргызской\s+Республики)?|Кыргыз\s+Республикасынын\s+Президенти)"
+    r"\s*(\||$|[А-ЯЁ]\.\s?([А-ЯЁ]\.\s?)?[А-ЯЁ][а-яё]+$)"
+    r"|^Опубликован\w*\s+в\s+официальн\w+.*Президент\s+Кыргызской\s+Республики", re.I)
+_SIGNATURE_LINE = re.compile(
+    r"^Опубликован\w*\s+в\s+официальн|жарыяланды\.?\s*$|^Принят\w*\s+Жогорку\s+Кенеш|Жогорку\s+Кеңеши"
+    r"\s+(тарабынан\s+)?кабыл\s+ал|^[|\s]+$|^Кыргызской\s+Республики$|^[А-ЯЁ]\.\s?([А-ЯЁ]\.\s?)?[А-ЯЁ][а-яё]+$", re.I)
+
+
+def split_signature(lines: list[str]) -> tuple[list[str], str]:
+    """Cut the closing signature block off an act's lines: the last President line and everything after it,
+    with a publication note just before it, when every line from there on is signature matter."""
+    heads = [i for i, line in enumerate(lines) if _SIGNATURE_HEAD.search(line)]
+    if not heads or heads[-1] == 0:
+        return lines, ""
+    i = heads[-1]
+    if not all(_SIGNATURE_HEAD.search(x) or _SIGNATURE_LINE.search(x) for x in lines[i + 1:]):
+        return lines, ""
+    while i > 1 and _SIGNATURE_LINE.search(lines[i - 1]) and not _SIGNATURE_HEAD.search(lines[i - 1]):
+        i -= 1
+    return lines[:i], " ".join(x for x in lines[i:] if x.strip(" |"))
 
 
 def _starts_unit(line: str) -> bool:
@@ -242,7 +270,49 @@ def read_pdf(data: bytes, path: str) -> tuple[list[str], dict]:
         raise TarazaError(path, "PDF has no pages")
     if sum(len(p.strip()) for p in pages) < 20 * len(pages):
         raise TarazaError(path, f"PDF has no text layer ({len(pages)} pages of images: a scan?); run OCR first")
-    return _join_pdf_lines(pages), {"pages": len(pages)}
+    pages, header = _drop_page_furniture(pages)
+    meta = {"pages": len(pages)}
+    if header:
+        meta["display_title"] = header
+    return _join_pdf_lines(pages), meta
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip())
+
+
+def _drop_page_furniture(pages: list[str], top: int = 3, bottom: int = 2) -> tuple[list[str], str]:
+    """Remove running headers and footers: lines that stand among the first `top` or last `bottom` lines of at
+    least half of the pages (two at least), digits aside («Страница 3 из 9»). A CBD print carries the act's
+    title as its header and the site's address as its footer; left in, they glue onto the clauses that a page
+    break cuts. Returns the pages and the header (the first page's furniture above its text, e.g. the title)."""
+    if len(pages) < 2:
+        return pages, ""
+    split = [[l for l in p.splitlines() if l.strip()] for p in pages]
+    edge_count: dict[str, int] = {}
+    for lines in split:
+        for key in {_furniture_key(l) for l in lines[:top] + lines[-bottom:]}:
+            edge_count[key] = edge_count.get(key, 0) + 1
+    furniture = {k for k, n in edge_count.items() if n >= max(2, (len(pages) + 1) // 2)}
+    if not furniture:
+        return pages, ""
+    out = []
+    for lines in split:
+        keep = list(lines)
+        # only at the edges: the same words inside the text stay
+        while keep[:1] and _furniture_key(keep[0]) in furniture:
+            keep.pop(0)
+        while keep[-1:] and _furniture_key(keep[-1]) in furniture:
+            keep.pop()
+        out.append("\n".join(keep))
+    first = split[0]
+    head = []
+    for l in first:
+        if _furniture_key(l) not in furniture:
+            break
+        head.append(l.strip())
+    header = " ".join(h for h in head if not re.fullmatch(r"\S+\.\w{2,4}(/\S*)?", h))
+    return out, header
 
 
 _PARA_START = re.compile(
@@ -388,6 +458,8 @@ def read_bytes(data: bytes, name: str, *, source: str = "local", url: str = "", 
     fmt = sniff_format(data, name)
     paragraphs, meta = READERS[fmt](data, name)
     text, banners = normalize(paragraphs)
+    body, signature = split_signature(text.split("\n"))
+    text = "\n".join(body)
     if len(text) < 10:
         raise TarazaError(name, f"no text found in the {fmt.upper()} file")
     lang = language or detect_language(text)
@@ -396,6 +468,7 @@ def read_bytes(data: bytes, name: str, *, source: str = "local", url: str = "", 
     doc = Document(
         path=str(name), sha256=hashlib.sha256(data).hexdigest(), format=fmt, text=text, language=lang,
         source=source, url=url, kind=kind, banners=banners, made_up=made_up, act_key=act_key_for(name),
+        signature=signature,
     )
     doc.title = meta.get("display_title") or meta.get("nameRus") or meta.get("html_title") or ""
     return doc

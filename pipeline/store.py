@@ -43,7 +43,7 @@ def store_document(db: sqlite_utils.Database, doc: Document, structure: Structur
         "kind": doc.kind, "title": doc.title or h.get("title", ""), "act_type": doc.act_type or h.get("act_type", ""),
         "act_date": doc.act_date or h.get("act_date", ""), "act_number": doc.act_number or h.get("act_number", ""),
         "issuing_body": doc.issuing_body, "amendments": dumps(doc.amendments or h.get("amendments", [])),
-        "banners": dumps(doc.banners), "made_up": int(doc.made_up), "n_articles": len(st.articles),
+        "banners": dumps(doc.banners), "signature": doc.signature, "made_up": int(doc.made_up), "n_articles": len(st.articles),
         "n_clauses": len(st.clauses), "text": doc.text, "ingested_at": now(),
     }
     articles, article_ids = [], {}

@@ -88,6 +88,41 @@ def test_real_pdfs_ingest(name, pages, first_article):
     assert st.articles and st.articles[0].number == first_article
 
 
+def test_pdf_page_furniture_dropped_and_last_article_kept():
+    """A CBD print repeats the act's title at the top and the site's address at the bottom of every page: they
+    are dropped (the title becomes the document's title); the final article, with «вступает в силу», is text."""
+    from pipeline.structure import parse_document
+
+    doc = read_document(SAMPLES / "cbd-minjust-pdf" / "law-2025-11-14-257-mediation-amendments.ru.pdf")
+    assert "cbd.minjust.gov.kg" not in doc.text
+    assert doc.title.startswith("Закон КР от 14 ноября 2025 года № 257") and doc.title not in doc.text
+    st = parse_document(doc)
+    assert st.articles[-1].number == "8"
+    assert any(c.text.startswith("Настоящий Закон вступает в силу") for c in st.clauses)
+    assert doc.signature.startswith("Опубликован") and "Жапаров" in doc.signature
+    assert not any("Президент" in c.text for c in st.clauses)
+
+
+@pytest.mark.parametrize("name", ["labour-code-2025-23.ru.docx", "labour-code-2025-23.ky.docx",
+                                  "family-code-2003-201.ru.docx"])
+def test_signature_block_is_metadata_not_clauses(name):
+    from pipeline.structure import parse_document
+
+    doc = read_document(DOCX / name)
+    assert "Президент" in doc.signature
+    last = parse_document(doc).clauses[-1].text
+    assert "Президент" not in last and "|" not in last
+
+
+def test_signature_only_at_the_end():
+    """A President mentioned inside an act is text; only a closing block of signature lines is cut."""
+    body = ["Статья 1. Полномочия", "1. Президент Кыргызской Республики подписывает законы.",
+            "Статья 2. Вступление в силу", "Настоящий Закон вступает в силу со дня опубликования."]
+    doc = read_bytes("\n".join(body + ["Президент Кыргызской Республики | А. Асанов"]).encode(), "made-up-law.txt")
+    assert doc.text == "\n".join(body) and doc.signature == "Президент Кыргызской Республики | А. Асанов"
+    assert read_bytes("\n".join(body).encode(), "made-up-law.txt").signature == ""
+
+
 @pytest.mark.parametrize("data,name,reason", [
     (b"", "empty.docx", "empty file"),
     (b"PK\x03\x04 this is not really a zip", "broken.docx", "not a valid DOCX"),
