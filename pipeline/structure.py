@@ -179,6 +179,14 @@ class _TreeBuilder:
             return  # «ОБЩАЯ ЧАСТЬ» / «ЖАЛПЫ БӨЛҮК»: a division of the code above sections, not a norm
         if NOTE.match(t) and not REPEALED_PARAGRAPH.match(t):
             return  # editorial history «(В редакции Закона КР от ...)»: metadata of the unit above
+        if self.has_articles and self.article is None and _upper_ratio(t) > 0.8 and sum(c.isalpha() for c in t) >= 6:
+            # an upper-case line between articles is heading text: the rest of a chapter's or section's title
+            # broken over lines («РАЗДЕЛ V. ОТВЕТСТВЕННОСТЬ …» / «КЫРГЫЗСКОЙ РЕСПУБЛИКИ …»), never a norm
+            open_head = self.chapter or self.section
+            if open_head is not None and not open_head.children:
+                open_head.heading = f"{open_head.heading} {t}".strip()
+                self._extend(ln.end)
+            return
         if ANNEX.match(t) and not self.has_articles:
             self.annex += 1
             self.stack = []

@@ -102,3 +102,13 @@ def test_parse_json_cli():
     assert (article["kind"], article["number"]) == ("article", "1")
     assert article["children"][0]["kind"] == "part"
     assert out["clauses"][0]["path"] == "ст. 1 ч. 1"
+
+
+def test_section_title_broken_over_lines_is_heading_not_clauses():
+    """The road-traffic law's extracted text breaks section titles over several upper-case lines: they belong to
+    the section's heading; no clause is a piece of a title."""
+    st = parse_document(read_document(SAMPLES / "kg-codes-extracted-text" / "law-road-traffic.ru.txt"))
+    sections = [n for n in st.tree if n.kind == "section"]
+    assert sections[4].heading == ("ОТВЕТСТВЕННОСТЬ ЗА НАРУШЕНИЕ ЗАКОНОДАТЕЛЬСТВА КЫРГЫЗСКОЙ РЕСПУБЛИКИ "
+                                   "О БЕЗОПАСНОСТИ ДОРОЖНОГО ДВИЖЕНИЯ")
+    assert not [c.path for c in st.clauses if c.text.isupper()]
