@@ -120,8 +120,42 @@ def parse_text(text: str, language: str = "ru", display_title: str = "") -> Stru
         builder.add_paragraph(ln)
         i += 1
     tree = builder.finish()
+    _restore_inserted_article_numbers(tree)
     clauses = _collect_clauses(tree, text)
     return Structure(header=header, tree=tree, clauses=clauses)
+
+
+def _articles_of(nodes: list[Node]) -> list[Node]:
+    out = []
+    for n in nodes:
+        if n.kind == "article":
+            out.append(n)
+        elif n.kind in ("section", "chapter"):
+            out.extend(_articles_of(n.children))
+    return out
+
+
+def _restore_inserted_article_numbers(tree: list[Node]) -> None:
+    """Text extracted from a print loses superscripts: inserted article 16¹ comes out as «Статья 161». A run of
+    articles after article P whose numbers are P's digits plus more («161», «162» after «16»), closed by article
+    P+1 (or by the end of the act), is renumbered «16-1», «16-2» as the official editions write it."""
+    arts = _articles_of(tree)
+    i = 0
+    while i < len(arts):
+        base = arts[i].number
+        if not base.isdigit():
+            i += 1
+            continue
+        j = i + 1
+        while j < len(arts) and arts[j].number.isdigit() and arts[j].number.startswith(base) and \
+                len(arts[j].number) > len(base) and arts[j].number[len(base)] != "0" and \
+                int(arts[j].number) != int(base) + 1:
+            j += 1
+        closed = j == len(arts) or arts[j].number == str(int(base) + 1)
+        if j > i + 1 and closed:
+            for a in arts[i + 1:j]:
+                a.number = f"{base}-{a.number[len(base):]}"
+        i = j if j > i + 1 else i + 1
 
 
 def _first_numbered(lines: list[_Line]) -> int:

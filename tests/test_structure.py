@@ -112,3 +112,15 @@ def test_section_title_broken_over_lines_is_heading_not_clauses():
     assert sections[4].heading == ("ОТВЕТСТВЕННОСТЬ ЗА НАРУШЕНИЕ ЗАКОНОДАТЕЛЬСТВА КЫРГЫЗСКОЙ РЕСПУБЛИКИ "
                                    "О БЕЗОПАСНОСТИ ДОРОЖНОГО ДВИЖЕНИЯ")
     assert not [c.path for c in st.clauses if c.text.isupper()]
+
+
+def test_inserted_articles_lost_superscripts_restored():
+    """«Статья 16¹» extracted from a print reads «Статья 161»: a run of such numbers closed by the next article
+    is renumbered as the official editions write it; a real jump in numbering is left alone."""
+    st = parse_text("Статья 16. А\nТекст.\nСтатья 161. Б\nТекст.\nСтатья 162. В\nТекст.\nСтатья 17. Г\nТекст.\n"
+                    "Статья 18. Д\nТекст.\nСтатья 25. Е\nТекст.\nСтатья 26. Ж\nТекст.")
+    assert [a.number for a in st.articles] == ["16", "16-1", "16-2", "17", "18", "25", "26"]
+    assert "ст. 16-1" in {c.path for c in st.clauses}
+    water = parse_document(read_document(SAMPLES / "kg-codes-extracted-text" / "water-code-2005-8.ru.txt"))
+    numbers = [a.number for a in water.articles]
+    assert numbers[numbers.index("16"):numbers.index("16") + 3] == ["16", "16-1", "17"]
