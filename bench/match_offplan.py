@@ -45,7 +45,7 @@ def main() -> None:
         probs = []
         for p in sample:
             total, ch = index.score(p, lang)
-            probs.append(index.abstain_probability(total, ch, lang))
+            probs.append(index.abstain_probability(total, ch, lang, p))
         dt = (time.perf_counter() - t0) / len(sample)
         cut = index.settings("abstain", lang)["cut"]
         through = sum(p >= cut for p in probs)

@@ -19,7 +19,7 @@ Method (../shared/docs/matching.md §5):
 * **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
   through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
 * **Abstention**: a logistic model over what the best measure looks like (``abstain_features``: how far it
-  stands out and leads the runner-up, its raw similarity per channel) says how likely
+  stands out and leads the runner-up, its raw similarity per channel, the passage's length) says how likely
   the passage reports on the plan at all; under the cut it gets no measure. Fitted on made-up report passages
   against off-plan text (``python -m bench.match_calibrate --write`` → ``rules/match_abstain.yml``).
   Otherwise up to three measures are listed: the best and the runners-up close to it.
@@ -354,12 +354,19 @@ def _add(bag: dict[str, float], other: dict[str, float], w: float = 1.0) -> None
         bag[t] = bag.get(t, 0.0) + w * c
 
 
-def abstain_features(total: np.ndarray, ch: dict) -> dict[str, float]:
-    """What the abstention model reads about a passage's best measure: how far its combined score stands out
-    (``z``) and leads the runner-up (``margin``), and its raw similarity in every channel (``raw_<channel>``).
-    z-scores are divided by √(n−1), the most one of n measures can stand out, so a small plan reads alike.
-    (Per-channel standing-out and the passage's length were tried and left out: on the made-up set they
-    learnt that short text is on-plan, since the off-plan codes' paragraphs are long.)"""
+def passage_words(text: str) -> int:
+    """How many words a passage has (letters only): the ``words`` feature of abstention."""
+    return len(re.findall(r"[^\W\d_]+", text))
+
+
+def abstain_features(total: np.ndarray, ch: dict, n_words: int | None = None) -> dict[str, float]:
+    """What the abstention model can read about a passage's best measure: how far its combined score stands out
+    (``z``) and leads the runner-up (``margin``), its raw similarity in every channel (``raw_<channel>``), that
+    similarity above the passage's own mean over all measures (``rel_<channel>``: a long news item shares some
+    words with every measure, so its raw scores are all higher or all lower than a short one's) and the
+    passage's length (``words``, log of the word count). z-scores are divided by √(n−1), the most one of n
+    measures can stand out, so a small plan reads alike. A fitted model names the features it uses
+    (``bench.match_calibrate --features`` compares the sets on held-out text)."""
     n = len(total)
     scale = math.sqrt(max(n - 1, 1))
     order = np.argsort(-total)
@@ -368,6 +375,9 @@ def abstain_features(total: np.ndarray, ch: dict) -> dict[str, float]:
          "margin": float(total[best] - total[order[1]]) / scale if n > 1 else 0.0}
     for name, v in ch.items():
         f[f"raw_{name}"] = float(v[best])
+        f[f"rel_{name}"] = float(v[best] - v.mean())
+    if n_words is not None:
+        f["words"] = math.log1p(n_words)
     return f
 
 
@@ -582,15 +592,16 @@ class MeasureIndex:
         ch = self.channel_scores(text, lang)
         return self.combine(ch, lang, agency, date), ch
 
-    def abstain_probability(self, total: np.ndarray, ch: dict, lang: str,
+    def abstain_probability(self, total: np.ndarray, ch: dict, lang: str, text: str = "",
                             model: dict | None = None) -> float:
-        """How likely the passage reports on a plan measure at all: the logistic model of
-        ``abstain.<profile>.<pair>`` in ``rules/match.yml`` over ``abstain_features``."""
-        return logistic_probability(model or self.settings("abstain", lang), abstain_features(total, ch))
+        """How likely the passage ``text`` reports on a plan measure at all: the logistic model of
+        ``abstain.<profile>.<pair>`` in ``rules/match_abstain.yml`` over ``abstain_features``."""
+        return logistic_probability(model or self.settings("abstain", lang),
+                                    abstain_features(total, ch, passage_words(text)))
 
-    def abstains(self, total: np.ndarray, ch: dict, lang: str) -> bool:
+    def abstains(self, total: np.ndarray, ch: dict, lang: str, text: str = "") -> bool:
         a = self.settings("abstain", lang)
-        return self.abstain_probability(total, ch, lang, a) < a["cut"]
+        return self.abstain_probability(total, ch, lang, text, a) < a["cut"]
 
     def prime(self, passages) -> None:
         """Embed a batch of passages (``Passage`` or dicts as ``match`` takes) ahead of matching them one by one."""
@@ -607,7 +618,7 @@ class MeasureIndex:
         text = query_text(passage)
         explicit = explicit_ref(self.refs, passage)
         total, ch = self.score(text, lang, passage.agency, passage.date)
-        abstain = self.abstains(total, ch, lang)
+        abstain = self.abstains(total, ch, lang, text)
         if explicit is not None:
             # the report form names the plan item: that is the answer, the text only ranks the runners-up
             total[explicit] = total.max() + self.cfg["explicit_ref_bonus"]

@@ -21,7 +21,8 @@ def test_every_profile_and_pair_has_a_complete_model_over_known_features():
             n = len(a["features"])
             assert n == len(a["coef"]) == len(a["mean"]) == len(a["scale"]) and 0 < a["cut"] < 1
             channels = {f[4:] for f in a["features"] if f.startswith("raw_")}
-            assert set(a["features"]) - {f"raw_{c}" for c in channels} == {"z", "margin"}
+            assert set(a["features"]) - {f"raw_{c}" for c in channels} - {f"rel_{c}" for c in channels} <= {
+                "z", "margin", "words"}
             assert LEXICAL_CHANNELS <= channels
             assert profile == "embed" or not any(c.startswith("embed") for c in channels)
 
@@ -36,9 +37,27 @@ def test_logistic_probability_is_the_standardised_sigmoid_and_missing_features_s
 
 def test_features_read_the_best_measure_and_its_lead():
     total = np.array([0.0, 3.0, 1.0, -1.0, 0.5])
-    f = abstain_features(total, {"terms": np.array([0.1, 0.7, 0.2, 0.0, 0.0])})
-    assert f["raw_terms"] == pytest.approx(0.7)
+    f = abstain_features(total, {"terms": np.array([0.1, 0.7, 0.2, 0.0, 0.0])}, n_words=20)
+    assert f["raw_terms"] == pytest.approx(0.7) and f["rel_terms"] == pytest.approx(0.7 - 0.2)
     assert f["z"] == pytest.approx(3.0 / 2) and f["margin"] == pytest.approx(2.0 / 2)   # /√(n−1), n = 5
+    assert f["words"] == pytest.approx(math.log(21))
+    assert "words" not in abstain_features(total, {})
+
+
+def test_long_news_item_about_a_measure_is_kept_and_long_off_plan_news_abstains():
+    # the abstention model reads the passage's length: a long story on a measure is not abstained for being
+    # less similar than a one-line report, and a long story about an arrest is not kept for sharing words
+    index = MeasureIndex(load_plan(SEED_PLAN), embed=False)
+    on = ("Бишкек, 4 апреля. Министерство юстиции подвело итоги года. «Мы проверили на коррупциогенность 1 100 "
+          "проектов нормативных актов, в каждом четвертом нашли лазейки для злоупотреблений», — рассказала "
+          "директор департамента Айгуль Сатыбалдиева. Заключения экспертизы размещены на сайте ведомства, к работе "
+          "привлечены общественные эксперты. Ранее такие заключения не публиковались.")
+    off = ("Ош, 12 мая. Сотрудники ГКНБ задержали заместителя начальника городского отдела архитектуры при получении "
+           "2 тысяч долларов. По данным ведомства, он требовал деньги у застройщика за подпись на акте приемки. "
+           "«Купюры были помечены заранее», — сообщил представитель службы. Возбуждено уголовное дело, задержанный "
+           "водворен в изолятор, его адвокат заявил, что клиент вину не признает.")
+    assert index.match({"id": "on", "lang": "ru", "text": on}).refs[0].ref == "16"
+    assert index.match({"id": "off", "lang": "ru", "text": off}).refs == []
 
 
 def test_clear_report_passage_is_kept_and_unrelated_news_abstains():
