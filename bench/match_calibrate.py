@@ -148,7 +148,7 @@ def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5,
     """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. Every
     kind of text weighs alike within its class: on-plan `brief` and `news`; off-plan made-up `brief`, made-up
     `news` and code paragraphs (the few made-up items as much as the many codes: made-up news is what a
-    report's unplanned passages look like, codes are only easy). Within `rows`, out-of-fold probabilities
+    report's unplanned passages look like, codes share the plan's legal vocabulary). Within `rows`, out-of-fold probabilities
     choose the regularisation C (the most right first measures kept) and the cut: the highest of the
     `min_abstain` quantiles of the off-plan kinds in `cut_kinds`, so each of them abstains at least that often
     on unseen text."""
