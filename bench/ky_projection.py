@@ -27,47 +27,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter, defaultdict
-from pathlib import Path
+from collections import Counter
 
-ROOT = Path(__file__).resolve().parents[1]
-PARALLEL = ROOT.parent / "shared" / "corpus-samples" / "cbd-minjust-docx"
-
-
-def _item(c, lang: str) -> dict:
-    return {"text": c.text, "lang": lang, "heading": c.article_heading, "lead_in": c.lead_in}
-
-
-def clause_pairs(folder: Path = PARALLEL, acts: str | None = None, log=print) -> tuple[list[dict], Counter]:
-    """(RU item, KY item) pairs of clauses with the same path inside aligned articles, plus skip counts."""
-    from pipeline.ingest import read_document
-    from pipeline.lexicon import parallel_pairs
-    from pipeline.structure import align_articles, parse_document
-
-    stats: Counter = Counter()
-    out: list[dict] = []
-    for ru_path, ky_path in parallel_pairs(folder):
-        if acts and acts not in ru_path.name:
-            continue
-        ru, ky = parse_document(read_document(ru_path)), parse_document(read_document(ky_path))
-        by_art = {lang: defaultdict(list) for lang in ("ru", "ky")}
-        for lang, st in (("ru", ru), ("ky", ky)):
-            for c in st.clauses:
-                by_art[lang][c.article].append(c)
-        act = ru_path.name[: -len(".ru.docx")]
-        for a, b in align_articles(ru, ky):
-            rc, kc = by_art["ru"].get(a.number, []), by_art["ky"].get(b.number, [])
-            if [c.path for c in rc] != [c.path for c in kc]:
-                stats["articles skipped"] += 1
-                stats["clauses skipped"] += len(rc)
-                continue
-            stats["articles paired"] += 1
-            for r, k in zip(rc, kc):
-                out.append({"act": act, "path": r.path, "ru": _item(r, "ru"), "ky": _item(k, "ky")})
-        stats["acts"] += 1
-    stats["clauses paired"] = len(out)
-    return out, stats
-
+from models.ky_silver import clause_pairs  # the pairing the Kyrgyz silver set uses too
 
 def _score(pred: list[set], gold: list[set]) -> tuple[str, str]:
     """Has-any and micro figures (sub-types collapsed), as `taraza evaluate` prints them."""
