@@ -5,7 +5,9 @@ Fixture folders (``tests/fixtures/scrapers/<source>/``) come in two shapes:
 * ``responses.yml`` — one entry per request (method, path with query, optional request body, status,
   content type, body file). ``taraza scrape SOURCE --record DIR`` writes exactly this, so a capture from the
   live site replaces a made-up fixture without code changes. A body may also be ``shared: <path>`` — a real
-  file under ``../shared`` read at test time, so third-party texts are referenced, never copied.
+  file under ``../shared`` read at test time, so third-party texts are referenced, never copied — or
+  ``docx_text: <path>``: a made-up Word attachment built at load time from a text file (``docx_from_text``),
+  so no binary document is committed.
 * ``manifest.yml`` with ``builder: minjust`` — the Ministry of Justice API (GetDocuments, GetDocument,
   GetEdition, GetFile) answered from a description of acts and editions whose contents are real CBD
   fragments and DOCX files in ``../shared/corpus-samples``, with the API's documented quirks.
@@ -63,17 +65,58 @@ class Response:
     headers: dict = field(default_factory=dict)
 
 
+def docx_from_text(text: str) -> bytes:
+    """A Word document (python-docx) of a made-up text: each line a paragraph, a run of lines with « | » one
+    table (a report form). The bytes are the same on every call (fixed document and archive dates), so a
+    replayed attachment does not look changed to a scraper's second run."""
+    import io
+    import zipfile
+    from datetime import datetime
+
+    import docx
+
+    d = docx.Document()
+    d.core_properties.created = d.core_properties.modified = datetime(2000, 1, 1)
+    rows: list[list[str]] = []
+
+    def flush():
+        if rows:
+            table = d.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            for i, r in enumerate(rows):
+                for j, cell in enumerate(r):
+                    table.cell(i, j).text = cell
+            rows.clear()
+
+    for line in text.splitlines():
+        if " | " in line:
+            rows.append(line.split(" | "))
+            continue
+        flush()
+        if line.strip():
+            d.add_paragraph(line)
+    flush()
+    raw, out = io.BytesIO(), io.BytesIO()
+    d.save(raw)
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, (2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(fixed, zin.read(info))
+    return out.getvalue()
+
+
 def _read_body(spec: dict, base: Path, shared: Path) -> bytes:
     if "shared" in spec:
         path = shared / spec["shared"]
-    elif "body" in spec:
-        path = base / spec["body"]
+    elif "body" in spec or "docx_text" in spec:
+        path = base / spec.get("body", spec.get("docx_text"))
     else:
         return (spec.get("text") or "").encode("utf-8")
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise FileNotFoundError(f"fixture body {path} is missing ({exc.strerror}); is ../shared beside the checkout?")
+    return docx_from_text(data.decode("utf-8")) if "docx_text" in spec else data
 
 
 class StaticRoutes:

@@ -68,11 +68,10 @@ def test_check_html_escapes_and_highlights(tmp_path):
 def test_check_docx_adds_word_comments(tmp_path):
     import docx
 
+    from scrapers.replay import docx_from_text
+
     src = tmp_path / "made-up-draft.ru.docx"
-    d = docx.Document()
-    for line in MADE_UP_DRAFT.splitlines():
-        d.add_paragraph(line)
-    d.save(str(src))
+    src.write_bytes(docx_from_text(MADE_UP_DRAFT))
     out = tmp_path / "commented.docx"
     res = CliRunner().invoke(main, ["check", str(src), "--format", "docx", "-o", str(out)])
     assert res.exit_code == 0, res.output
@@ -80,7 +79,7 @@ def test_check_docx_adds_word_comments(tmp_path):
     comments = list(back.comments)
     assert len(comments) >= 2
     assert any("вправе" in c.text for c in comments)
-    assert [p.text for p in back.paragraphs] == [p.text for p in d.paragraphs]
+    assert [p.text for p in back.paragraphs] == [p.text for p in docx.Document(str(src)).paragraphs]
 
 
 def test_analyze_batch_with_bad_files_and_resume(tmp_path):
