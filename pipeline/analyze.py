@@ -15,7 +15,7 @@ Entry points:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
@@ -24,6 +24,8 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from rules import load_yaml
+
+from .document import AsDict
 
 ANALYZER_VERSION = "0.4"
 CLAUSE_FACTORS = (
@@ -169,7 +171,7 @@ def nlp_for(lang: str):
 
 
 @dataclass
-class Hit:
+class Hit(AsDict):
     """One rule firing on one clause."""
 
     factor: str
@@ -181,9 +183,6 @@ class Hit:
     why_ru: str = ""
     why_ky: str = ""
     actor: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class RuleSet:
@@ -550,7 +549,7 @@ RULES_ONLY_THRESHOLD = 0.5
 
 
 @dataclass
-class Flag:
+class Flag(AsDict):
     """One factor on one clause (or one document-level finding), explained as an expert would."""
 
     factor: str
@@ -562,9 +561,6 @@ class Flag:
     rules: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)   # evidence offsets in the clause text
     name: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _model():

@@ -13,6 +13,13 @@ class TarazaError(Exception):
         super().__init__(f"{self.path}: {reason}")
 
 
+class AsDict:
+    """``to_dict()`` for a plain dataclass: its fields as a dict (``dataclasses.asdict``), for JSON output."""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Document:
     """One language version of one act, draft, plan or report, with its normalised text."""
@@ -67,7 +74,7 @@ class Node:
 
 
 @dataclass
-class Clause:
+class Clause(AsDict):
     """The smallest numbered unit of an act, addressed by its path («ст. 12 ч. 3 п. 2»)."""
 
     path: str
@@ -81,9 +88,6 @@ class Clause:
     lead_in: str = ""
     section: str = ""
     chapter: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -6,11 +6,13 @@ are data in ``rules/figures.yml``; this module only applies them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from .document import AsDict
 
 RULES = Path(__file__).resolve().parents[1] / "rules" / "figures.yml"
 
@@ -27,7 +29,7 @@ _KY_ORDINAL = re.compile(r"-\s*(жыл|ай|күн|пункт|берене|ян�
 
 
 @dataclass
-class Figure:
+class Figure(AsDict):
     value: str          # normalised as written: «5788», «5,7 млрд сом», «70%+»
     number: float       # multipliers applied: 5.7e9
     unit: str           # canonical unit from rules/figures.yml, or ""
@@ -35,9 +37,6 @@ class Figure:
     meaning: str        # the words the figure counts or measures
     start: int
     end: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @lru_cache(maxsize=1)

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
 from rules import load_yaml
 
-from .document import TarazaError
+from .document import AsDict, TarazaError
 from .ingest import normalize_line
 
 
 @dataclass
-class Deadline:
+class Deadline(AsDict):
     """A deadline cell normalised; ``end`` (``YYYY-MM``) is the due date monitoring compares with."""
 
     raw: str
@@ -28,12 +28,9 @@ class Deadline:
     end: str | None = None  # "YYYY-MM"
     recurring: str | None = None  # None | "quarterly" | "semiannual" | "annual"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
-class AgencyRef:
+class AgencyRef(AsDict):
     """One entry of a measure's «responsible executors» cell."""
 
     abbr: str  # as written in the plan, flag removed («ЮМ», «Башкы прокуратура»)
@@ -42,9 +39,6 @@ class AgencyRef:
     by_agreement: bool = False  # «(макулдашуу боюнча)» / «(по согласованию)»
     resolved: bool = False
     via: str | None = None  # "plan" (the plan's own list) | "registry" (rules/agencies.yml) | None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -77,34 +71,25 @@ class Measure:
 
 
 @dataclass
-class Section:
+class Section(AsDict):
     number: str  # Roman numeral
     title: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
-class Task:
+class Task(AsDict):
     number: int
     section: str
     title: str
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
-class Abbreviation:
+class Abbreviation(AsDict):
     """One entry of the plan's own «Кыскартуулардын тизмеси» / «Список сокращений»."""
 
     abbr: str
     name: str
     agency_id: str | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
