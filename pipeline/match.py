@@ -631,7 +631,8 @@ class MeasureIndex:
                 # runners-up are shown when they are close to the best (a reader checks three, not ten)
                 if i == order[0] or best - total[i] <= self.cfg["runner_up_gap"]:
                     refs.append(Candidate(self.refs[i], float(total[i]), {k: float(v[i]) for k, v in ch.items()}))
-        st = classify_status(passage.text, lang)
+        # what a reported draft means depends on what the best measure asks for (pipeline.match_status)
+        st = classify_status(passage.text, lang, self.measures[self.refs.index(refs[0].ref)].text if refs else "")
         # a status is about a plan measure: a passage that reports nothing in the plan has none to give
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),

@@ -2,7 +2,9 @@
 
 The cues are data (``rules/status_cues.yml``): weighted regular expressions for Russian and Kyrgyz. Overlapping
 cues of different statuses are resolved by the longest match («не проведен» beats «проведен»); then the status
-with the highest total weight wins, ties going to the more cautious status.
+with the highest total weight wins, ties going to the more cautious status. What a draft means depends on the
+measure: cues marked ``draft`` (a draft prepared or submitted) read as done for a measure whose output is the draft
+itself («разработать проект закона о …»), as in progress for one that asks for the change (``draft_measures``).
 """
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ class StatusResult:
 
 
 @lru_cache(maxsize=4)
-def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float]]]]:
+def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float, bool]]]]:
+    """{lang: {status: [(pattern, weight, is a draft-stage cue)]}}."""
     data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
     out: dict = {}
     for status, by_lang in data["cues"].items():
@@ -38,8 +41,21 @@ def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Patt
         for lang, cues in by_lang.items():
             out.setdefault(lang, {}).setdefault(status, [])
             for c in cues:
-                out[lang][status].append((re.compile(c["re"], re.I | re.U), float(c.get("w", 1.0))))
+                out[lang][status].append((re.compile(c["re"], re.I | re.U), float(c.get("w", 1.0)),
+                                          bool(c.get("draft"))))
     return out
+
+
+@lru_cache(maxsize=4)
+def _draft_measure_patterns(path: str | None = None) -> list[re.Pattern]:
+    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
+    return [re.compile(p, re.I | re.U) for pats in (data.get("draft_measures") or {}).values() for p in pats]
+
+
+def asks_for_draft(measure_text: str) -> bool:
+    """The measure's output is a draft act («… мыйзамдын долбоорун иштеп чыгуу», «разработать проект закона»)."""
+    t = (measure_text or "").lower().replace("ё", "е")
+    return any(p.search(t) for p in _draft_measure_patterns())
 
 
 @lru_cache(maxsize=4)
@@ -89,18 +105,20 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     return out
 
 
-def classify_status(text: str, lang: str = "ru") -> StatusResult:
-    """Status of one passage from its cues. Both languages' cues run (reports mix them), the passage's own first."""
+def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> StatusResult:
+    """Status of one passage from its cues. Both languages' cues run (reports mix them), the passage's own first.
+    ``measure_text`` is the matched measure's: a draft reported for a measure that asks for a draft is done."""
     cues = load_cues()
+    draft_done = asks_for_draft(measure_text)
     text_n = text.lower().replace("ё", "е")
     hits: list[tuple[int, int, str, float]] = []
     langs = [lang] + [l for l in cues if l != lang]
     for l in langs:
         for status, patterns in cues.get(l, {}).items():
-            for pat, w in patterns:
+            for pat, w, draft in patterns:
                 for m in pat.finditer(text_n):
                     if m.end() > m.start():
-                        hits.append((m.start(), m.end(), status, w))
+                        hits.append((m.start(), m.end(), "done" if draft and draft_done else status, w))
     # longest match wins where cues of different statuses overlap
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     kept: list[tuple[int, int, str, float]] = []

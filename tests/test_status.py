@@ -68,3 +68,35 @@ def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
 ])
 def test_classify_word_forms(text, lang, status):
     assert classify_status(text, lang).status == status
+
+
+KY_DRAFT_MEASURE = "Маалымат бергендерди коргоо жөнүндө мыйзамдын долбоорун иштеп чыгуу;"      # made up after 9.1
+KY_CHANGE_MEASURE = "Саясий партиялар жөнүндө Мыйзамына өзгөртүүлөрдү киргизүү;"
+RU_DRAFT_MEASURE = "Разработать проект закона о защите лиц, сообщивших о коррупции."
+
+
+@pytest.mark.parametrize("text,lang,measure,status", [
+    # a draft is the output of a drafting measure, a step of one that asks for the change
+    ("Проект закона о защите заявителей разработан и внесен в Правительство.", "ru", RU_DRAFT_MEASURE, "done"),
+    ("Проект закона о защите заявителей разработан и внесен в Правительство.", "ru", KY_CHANGE_MEASURE, "in_progress"),
+    ("Законопроект разработан Министерством юстиции.", "ru", KY_DRAFT_MEASURE, "done"),
+    ("Законопроект разработан Министерством юстиции.", "ru", KY_CHANGE_MEASURE, "in_progress"),
+    ("Мыйзамдын долбоору иштелип чыкты.", "ky", KY_DRAFT_MEASURE, "done"),
+    ("Мыйзамдын долбоору иштелип чыкты.", "ky", KY_CHANGE_MEASURE, "in_progress"),
+    ("Мыйзамдын долбоору иштелип чыкты.", "ky", "", "in_progress"),
+    # a draft stuck is not done whatever the measure
+    ("Законопроект так и не внесен в Жогорку Кенеш.", "ru", RU_DRAFT_MEASURE, "not_done"),
+])
+def test_a_reported_draft_reads_by_what_the_measure_asks(text, lang, measure, status):
+    assert classify_status(text, lang, measure).status == status
+
+
+def test_seed_plan_drafting_measures_are_told_from_amendments():
+    from pipeline.match_status import asks_for_draft
+    from pipeline.plan import parse_plan
+    from tests.conftest import SEED_PLAN
+
+    measures = {m.ref: m.text for m in parse_plan(SEED_PLAN).measures}
+    assert asks_for_draft(measures["9.1"])          # «… мыйзамдын долбоорун иштеп чыгуу»
+    assert not asks_for_draft(measures["1.1"])      # «… Мыйзамына … өзгөртүүлөрдү киргизүү»
+    assert 0 < sum(map(asks_for_draft, measures.values())) < len(measures) / 4
