@@ -444,7 +444,10 @@ class MeasureIndex:
     weights."""
 
     def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None,
-                 glossary=None):
+                 glossary=None, twin=None):
+        """``twin``: the same plan published in the other language (items aligned by reference). A passage in
+        the twin's language is then scored against the twin's own text with the same-language settings, which
+        beats carrying it across through the lexicon."""
         from . import glossary as gl
 
         self.plan = plan
@@ -488,6 +491,11 @@ class MeasureIndex:
         self.embed = None
         if embed if embed is not None else _EmbeddingChannel.available():
             self.embed = _EmbeddingChannel.create(self.measures, getattr(plan, "sha256", "") or "")
+        self.twin = None
+        if twin is not None:
+            self.twin = MeasureIndex(twin, self.cfg, self.lex, embed, self.gloss)
+            self._twin_pos = twin_positions(self.refs, self.twin.refs, getattr(plan, "path", "plan"),
+                                            getattr(twin, "path", "twin plan"), self.plan_lang, self.twin.plan_lang)
 
     # -- term bags
     def _translate(self, bag: dict[str, float], src_lang: str) -> dict[str, float]:
@@ -605,8 +613,27 @@ class MeasureIndex:
 
     def prime(self, passages) -> None:
         """Embed a batch of passages (``Passage`` or dicts as ``match`` takes) ahead of matching them one by one."""
-        if self.embed is not None:
-            self.embed.prime([query_text(as_passage(p)) for p in passages])
+        for index in (self, self.twin):
+            if index is not None and index.embed is not None:
+                index.embed.prime([query_text(as_passage(p)) for p in passages])
+
+    def score_and_abstain(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict, bool]:
+        """Combined scores in this plan's order, channel scores, and whether the passage reports nothing in the
+        plan; a passage in the twin plan's language is judged on the twin (measures it lacks keep the scores
+        they get here, which are on the same z scale)."""
+        total, ch = self.score(text, lang, agency, date)
+        if self.twin is None or lang != self.twin.plan_lang:
+            return total, ch, self.abstains(total, ch, lang, text)
+        t_total, t_ch = self.twin.score(text, lang, agency, date)
+        have = self._twin_pos >= 0
+        pos = self._twin_pos[have]
+        total = total.copy()
+        total[have] = t_total[pos]
+        for name, v in t_ch.items():
+            mine = ch.get(name, np.zeros(len(self.refs))).copy()
+            mine[have] = v[pos]
+            ch[name] = mine
+        return total, ch, self.twin.abstains(t_total, t_ch, lang, text)
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
         passage = as_passage(passage)
@@ -617,8 +644,7 @@ class MeasureIndex:
             lang = detect_language(passage.text) or "ru"
         text = query_text(passage)
         explicit = explicit_ref(self.refs, passage)
-        total, ch = self.score(text, lang, passage.agency, passage.date)
-        abstain = self.abstains(total, ch, lang, text)
+        total, ch, abstain = self.score_and_abstain(text, lang, passage.agency, passage.date)
         if explicit is not None:
             # the report form names the plan item: that is the answer, the text only ranks the runners-up
             total[explicit] = total.max() + self.cfg["explicit_ref_bonus"]
@@ -637,6 +663,18 @@ class MeasureIndex:
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
                            find_agencies(passage.agency) if passage.agency else [], st.cues, st.status)
+
+def twin_positions(refs: list[str], twin_refs: list[str], plan_name, twin_name, lang: str, twin_lang: str) -> np.ndarray:
+    """Where each measure of a plan sits in its other-language edition (−1: missing there). Two editions in one
+    language, or two plans that share no item, are not twins: an error names both files."""
+    if lang == twin_lang:
+        raise TarazaError(twin_name, f"both plans are in {lang}: the twin of {plan_name} must be its other-language edition")
+    where = {r: i for i, r in enumerate(twin_refs)}
+    pos = np.array([where.get(r, -1) for r in refs])
+    if not (pos >= 0).any():
+        raise TarazaError(twin_name, f"no item number in common with {plan_name}: not its other-language edition")
+    return pos
+
 
 def as_passage(passage: Passage | dict) -> Passage:
     if isinstance(passage, Passage):

@@ -11,16 +11,31 @@ import click
 from .document import TarazaError
 
 
-def _index_for(plan_path: Path):
+def _index_for(plan_paths: tuple[Path, ...]):
+    """The plan (the first file) and its index; a second file is the same plan in the other language."""
     from .match import MeasureIndex, load_plan
 
-    plan = load_plan(plan_path)
-    return plan, MeasureIndex(plan)
+    if len(plan_paths) > 2:
+        raise click.UsageError("give one plan, or one plan and its edition in the other language (--plan twice)")
+    plan = load_plan(plan_paths[0])
+    twin = load_plan(plan_paths[1]) if len(plan_paths) > 1 else None
+    index = MeasureIndex(plan, twin=twin)
+    if twin is not None:
+        missing = [r for r, i in zip(index.refs, index._twin_pos) if i < 0]
+        extra = sorted(set(index.twin.refs) - set(index.refs))
+        click.echo(f"plan {plan_paths[0].name} ({plan.language}) with its {twin.language} edition {plan_paths[1].name}: "
+                   f"{len(index.refs) - len(missing)} items in both"
+                   + (f"; only in the {plan.language} edition: {', '.join(missing)}" if missing else "")
+                   + (f"; only in the {twin.language} edition (ignored): {', '.join(extra)}" if extra else ""), err=True)
+    return plan, index
 
 
 @click.command()
-@click.option("--plan", "plan_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Plan file (TXT/HTML/DOCX) parsed into measures.")
+@click.option("--plan", "plan_path", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Plan file (TXT/HTML/DOCX) parsed into measures. Give it twice for a plan published in both "
+                   "languages (e.g. the .ky and the .ru edition): items are aligned by number, the first file's "
+                   "items are the answers, and each passage is scored against the edition in its own language.")
 @click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSONL of passages: {\"id\", \"text\", \"lang\"} with optional \"agency\", \"date\".")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -45,6 +60,7 @@ def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
     Examples:
       taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --input in.jsonl --output out.jsonl
       taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --report corpus/demo/reports/*
+      taraza match --plan plan.ky.docx --plan plan.ru.docx --input in.jsonl
     """
     from .cli import open_db_from
     from .match import match_lines, match_report
