@@ -125,7 +125,9 @@ def extract_figures(text: str, lang: str = "ru") -> list[Figure]:
                 factor = r["mult"][w[0]]
                 mult_total += cur_value * factor
                 cur_value = 0.0
-                parts.append(w[0])
+                # a Kyrgyz case ending on the multiplier is grammar, not part of the value: «1,5 миңден» → «1,5 миң»
+                parts.append(next((w[0][:k] for k in range(len(w[0]) - 1, 1, -1)
+                                   if w[0][:k] in r["mult"] and _KY_CASE.match(w[0][k:])), w[0]))
                 end = c.pos = w[2]
                 nxt = c.peek_number()
                 if nxt:

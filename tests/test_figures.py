@@ -29,6 +29,9 @@ def test_russian_figures(text, value, number, unit, qualifier):
     ("1000ге жакын адам окутулду", "~1000", "about"),
     ("аларга 1 200дөн ашык мугалим катышты", "1200+", "more"),
     ("2015-жылы 3 549 адам окутулду", "3549", ""),
+    # a case ending on the multiplier itself: the qualifier still follows, the value drops the ending
+    ("1,5 миңден ашык арыз каралды", "1,5 миң+", "more"),
+    ("5 миллиондон ашык сом үнөмдөлдү", "5 миллион сом+", "more"),
 ])
 def test_kyrgyz_figures_with_qualifiers_after_the_number(text, value, qualifier):
     figs = extract_figures(text, "ky")
