@@ -368,8 +368,21 @@ class _Ctx:
 
         here = candidates(self.doc, self.spans)
         left = [c for c in here if ss <= c[0] and c[1] <= s]
+        # «может (могут) быть + participle»: the nominative before it is what the decision is about
+        # («Граждане … могут быть допущены», «брак может быть восстановлен»), not who decides; the one who
+        # decides is the instrumental agent («… органом») or the genitive after «(по) решению (решения)»
+        modal_passive = lang_ru and any(t.lemma_ == "быть" for t in self.doc[s:e])
+
+        def agent_form(a: int) -> bool:
+            return _ru_instrumental(self.doc[a].text.lower()) or \
+                (a > 0 and self.doc[a - 1].lower_ in ("решением", "решению", "решения"))
+
+        if modal_passive:
+            for a, b, k, txt, ok in sorted((c for c in here if e <= c[0] <= e + 1), key=lambda c: c[0]):
+                if agent_form(a):
+                    return k, txt
         for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
-            if ok:
+            if ok and (not modal_passive or agent_form(a)):
                 return k, txt
         right = [c for c in here if c[0] >= e and c[1] <= se]
         for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
