@@ -27,7 +27,7 @@ def assert_made_up_with_known_refs(path, groups, refs):
         for lang, items in group.items():
             for c in items:
                 assert set(c["refs"]) <= set(refs), c
-                assert c["status"] in {"done", "in_progress", "not_done"}
+                assert c["status"] in {"done", "in_progress", "not_done", "unclear"}
 
 
 def test_fixture_is_marked_made_up_and_refs_exist(index, cases):
@@ -77,6 +77,28 @@ def test_report_fixture_has_news_items_spread_over_the_plan(index, reports):
         assert len({c["refs"][0] for c in on}) >= 0.8 * len(on)
         assert len({sections[c["refs"][0]] for c in on}) == len(set(sections.values()))
         assert {c["status"] for c in on} == {"done", "in_progress", "not_done"}
+
+
+def test_report_fixture_has_report_lines_spread_over_the_plan(index, reports):
+    # lines of agencies' quarterly information: enough, report-line length, over many measures of every section,
+    # every status; off-plan lines of the same length
+    sections = {m.ref: m.section for m in index.measures}
+    for lang, (n_on, n_off) in {"ru": (60, 30), "ky": (35, 15)}.items():
+        on = [c for c in reports["on_plan"][lang] if kind(c) == "report"]
+        off = [c for c in reports["off_plan"][lang] if kind(c) == "report"]
+        assert len(on) >= n_on and len(off) >= n_off, (lang, len(on), len(off))
+        assert all(120 <= len(c["text"]) <= 400 for c in on + off)
+        assert len({c["refs"][0] for c in on}) >= 0.8 * len(on)
+        assert len({sections[c["refs"][0]] for c in on}) == len(set(sections.values()))
+        assert {c["status"] for c in on} == {"done", "in_progress", "not_done", "unclear"}
+
+
+def test_every_kind_of_the_report_fixture_is_known_to_the_bench(reports):
+    from bench.match_calibrate import OFF_KINDS, ON_KINDS
+
+    for lang in ("ru", "ky"):
+        assert {kind(c) for c in reports["on_plan"][lang]} == set(ON_KINDS)
+        assert {kind(c) for c in reports["off_plan"][lang]} | {"codes"} == set(OFF_KINDS)
 
 
 @pytest.mark.parametrize("lang", ["ru", "ky"])
