@@ -373,9 +373,9 @@ class _Ctx:
         # decides is the instrumental agent («… органом») or the genitive after «(по) решению (решения)»
         modal_passive = lang_ru and any(t.lemma_ == "быть" for t in self.doc[s:e])
 
-        def agent_form(a: int) -> bool:
+        def agent_form(a: int, decision_forms=("решением", "решению", "решения")) -> bool:
             return _ru_instrumental(self.doc[a].text.lower()) or \
-                (a > 0 and self.doc[a - 1].lower_ in ("решением", "решению", "решения"))
+                (a > 0 and self.doc[a - 1].lower_ in decision_forms)
 
         if modal_passive:
             for a, b, k, txt, ok in sorted((c for c in here if e <= c[0] <= e + 1), key=lambda c: c[0]):
@@ -391,8 +391,7 @@ class _Ctx:
                 # a trigger opening its sentence is an adverbial before the subject («При необходимости орган …»)
                 # or, as the agent of a decision, in the genitive after «(по) решению (решением)» («прекращается
                 # решением органа»)
-                if _ru_instrumental(self.doc[a].text.lower()) or (s - ss <= 1 and ok and a - e <= 2) or \
-                        (a > 0 and self.doc[a - 1].lower_ in ("решением", "решению")):
+                if agent_form(a, ("решением", "решению")) or (s - ss <= 1 and ok and a - e <= 2):
                     return k, txt
             elif ok:
                 # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)

@@ -31,6 +31,7 @@ Method (../shared/docs/matching.md §5):
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -613,26 +614,26 @@ class MeasureIndex:
 
     def prime(self, passages) -> None:
         """Embed a batch of passages (``Passage`` or dicts as ``match`` takes) ahead of matching them one by one."""
+        texts = [query_text(as_passage(p)) for p in passages]
         for index in (self, self.twin):
             if index is not None and index.embed is not None:
-                index.embed.prime([query_text(as_passage(p)) for p in passages])
+                index.embed.prime(texts)
 
     def score_and_abstain(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict, bool]:
         """Combined scores in this plan's order, channel scores, and whether the passage reports nothing in the
         plan; a passage in the twin plan's language is judged on the twin (measures it lacks keep the scores
         they get here, which are on the same z scale)."""
-        total, ch = self.score(text, lang, agency, date)
         if self.twin is None or lang != self.twin.plan_lang:
+            total, ch = self.score(text, lang, agency, date)
             return total, ch, self.abstains(total, ch, lang, text)
         t_total, t_ch = self.twin.score(text, lang, agency, date)
         have = self._twin_pos >= 0
         pos = self._twin_pos[have]
-        total = total.copy()
+        # scoring here is needed only for the measures the twin lacks (score() returns fresh arrays)
+        total, ch = self.score(text, lang, agency, date) if not have.all() else (np.zeros(len(self.refs)), {})
         total[have] = t_total[pos]
         for name, v in t_ch.items():
-            mine = ch.get(name, np.zeros(len(self.refs))).copy()
-            mine[have] = v[pos]
-            ch[name] = mine
+            ch.setdefault(name, np.zeros(len(self.refs)))[have] = v[pos]
         return total, ch, self.twin.abstains(t_total, t_ch, lang, text)
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
@@ -650,15 +651,15 @@ class MeasureIndex:
             total[explicit] = total.max() + self.cfg["explicit_ref_bonus"]
             abstain = False
         refs: list[Candidate] = []
+        order = np.argsort(-total)[:top_k]
         if not abstain:
-            order = np.argsort(-total)[:top_k]
             best = total[order[0]]
             for i in order:
                 # runners-up are shown when they are close to the best (a reader checks three, not ten)
                 if i == order[0] or best - total[i] <= self.cfg["runner_up_gap"]:
                     refs.append(Candidate(self.refs[i], float(total[i]), {k: float(v[i]) for k, v in ch.items()}))
         # what a reported draft means depends on what the best measure asks for (pipeline.match_status)
-        st = classify_status(passage.text, lang, self.measures[self.refs.index(refs[0].ref)].text if refs else "")
+        st = classify_status(passage.text, lang, self.measures[order[0]].text if refs else "")
         # a status is about a plan measure: a passage that reports nothing in the plan has none to give
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
@@ -762,8 +763,6 @@ class _EmbeddingChannel:
                 items.append(it)
                 owner.append(i)
         blob = json.dumps([texts, tasks, items], ensure_ascii=False).encode("utf-8")
-        import hashlib
-
         key = f"{plan_sha[:16] or 'plan'}-{hashlib.sha256(blob).hexdigest()[:16]}-e5small"
         mats = cls._memory.get(key)
         path = EMBED_CACHE / f"{key}.npz"

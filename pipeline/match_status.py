@@ -31,9 +31,14 @@ class StatusResult:
 
 
 @lru_cache(maxsize=4)
+def _rules(path: str | None = None) -> dict:
+    return yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
 def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float, bool]]]]:
     """{lang: {status: [(pattern, weight, is a draft-stage cue)]}}."""
-    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
+    data = _rules(path)
     out: dict = {}
     for status, by_lang in data["cues"].items():
         if status not in _CAUTION:
@@ -48,8 +53,7 @@ def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Patt
 
 @lru_cache(maxsize=4)
 def _draft_measure_patterns(path: str | None = None) -> list[re.Pattern]:
-    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
-    return [re.compile(p, re.I | re.U) for pats in (data.get("draft_measures") or {}).values() for p in pats]
+    return [re.compile(p, re.I | re.U) for pats in (_rules(path).get("draft_measures") or {}).values() for p in pats]
 
 
 def asks_for_draft(measure_text: str) -> bool:
@@ -60,8 +64,7 @@ def asks_for_draft(measure_text: str) -> bool:
 
 @lru_cache(maxsize=4)
 def load_morphology(path: str | None = None) -> dict:
-    data = yaml.safe_load(Path(path or RULES).read_text(encoding="utf-8"))
-    morph = (data.get("morphology") or {}).get("ru") or {}
+    morph = (_rules(path).get("morphology") or {}).get("ru") or {}
     for name, spec in morph.items():
         if spec["status"] not in _CAUTION:
             raise ValueError(f"{path or RULES}: morphology {name}: unknown status {spec['status']!r}")

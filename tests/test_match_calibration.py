@@ -66,31 +66,23 @@ def kind(item) -> str:
     return item.get("kind", "brief") if isinstance(item, dict) else "brief"
 
 
-def test_report_fixture_has_news_items_spread_over_the_plan(index, reports):
-    # news-style items: enough of them, news-length, about many measures of every section, every status
+@pytest.mark.parametrize("item_kind,counts,length,statuses", [
+    # news-style items: press releases and news of 3–7 sentences
+    ("news", {"ru": (50, 25), "ky": (30, 15)}, (350, 1200), {"done", "in_progress", "not_done"}),
+    # lines of agencies' quarterly information; off-plan lines of the same length
+    ("report", {"ru": (60, 30), "ky": (35, 15)}, (120, 400), {"done", "in_progress", "not_done", "unclear"}),
+])
+def test_report_fixture_kind_is_spread_over_the_plan(index, reports, item_kind, counts, length, statuses):
+    # enough items of the kind, of its length, about many measures of every section, with every status
     sections = {m.ref: m.section for m in index.measures}
-    for lang, (n_on, n_off) in {"ru": (50, 25), "ky": (30, 15)}.items():
-        on = [c for c in reports["on_plan"][lang] if kind(c) == "news"]
-        off = [c for c in reports["off_plan"][lang] if kind(c) == "news"]
+    for lang, (n_on, n_off) in counts.items():
+        on = [c for c in reports["on_plan"][lang] if kind(c) == item_kind]
+        off = [c for c in reports["off_plan"][lang] if kind(c) == item_kind]
         assert len(on) >= n_on and len(off) >= n_off, (lang, len(on), len(off))
-        assert all(350 <= len(c["text"]) <= 1200 for c in on + off)
+        assert all(length[0] <= len(c["text"]) <= length[1] for c in on + off)
         assert len({c["refs"][0] for c in on}) >= 0.8 * len(on)
         assert len({sections[c["refs"][0]] for c in on}) == len(set(sections.values()))
-        assert {c["status"] for c in on} == {"done", "in_progress", "not_done"}
-
-
-def test_report_fixture_has_report_lines_spread_over_the_plan(index, reports):
-    # lines of agencies' quarterly information: enough, report-line length, over many measures of every section,
-    # every status; off-plan lines of the same length
-    sections = {m.ref: m.section for m in index.measures}
-    for lang, (n_on, n_off) in {"ru": (60, 30), "ky": (35, 15)}.items():
-        on = [c for c in reports["on_plan"][lang] if kind(c) == "report"]
-        off = [c for c in reports["off_plan"][lang] if kind(c) == "report"]
-        assert len(on) >= n_on and len(off) >= n_off, (lang, len(on), len(off))
-        assert all(120 <= len(c["text"]) <= 400 for c in on + off)
-        assert len({c["refs"][0] for c in on}) >= 0.8 * len(on)
-        assert len({sections[c["refs"][0]] for c in on}) == len(set(sections.values()))
-        assert {c["status"] for c in on} == {"done", "in_progress", "not_done", "unclear"}
+        assert {c["status"] for c in on} == statuses
 
 
 def test_every_kind_of_the_report_fixture_is_known_to_the_bench(reports):
