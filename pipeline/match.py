@@ -411,6 +411,7 @@ class MatchResult:
     agencies: list[str] = field(default_factory=list)
     status_cues: list = field(default_factory=list)
     passage_status: str = "unclear"   # what the passage's own words say, matched or not
+    nearest: list[str] = field(default_factory=list)   # the best-scored measures, even when abstaining
 
     def to_json(self) -> dict:
         return {
@@ -663,7 +664,8 @@ class MeasureIndex:
         # a status is about a plan measure: a passage that reports nothing in the plan has none to give
         status = st.status if refs else "unclear"
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
-                           find_agencies(passage.agency) if passage.agency else [], st.cues, st.status)
+                           find_agencies(passage.agency) if passage.agency else [], st.cues, st.status,
+                           [self.refs[i] for i in order])
 
 def twin_positions(refs: list[str], twin_refs: list[str], plan_name, twin_name, lang: str, twin_lang: str) -> np.ndarray:
     """Where each measure of a plan sits in its other-language edition (−1: missing there). Two editions in one
@@ -893,6 +895,10 @@ def evaluate_matching(path: str | Path = DEV_SET, plan_path: str | Path | None =
             s["gold"] += 1
             s["top1"] += bool(got[:1] and got[0] in gold)
             s["top3"] += bool(set(got[:3]) & set(gold))
+            # where the errors come from: the ranking itself, or abstaining on a passage the plan covers
+            s["ranked1"] += res.nearest[0] in gold
+            s["ranked3"] += bool(set(res.nearest[:3]) & set(gold))
+            s["gold_abstained"] += not got
         else:
             s["none"] += 1
             s["abstained"] += not got
@@ -911,6 +917,9 @@ def evaluate_matching(path: str | Path = DEV_SET, plan_path: str | Path | None =
             "top1": s["top1"] / s["gold"] if s["gold"] else None,
             "top3": s["top3"] / s["gold"] if s["gold"] else None,
             "abstention": s["abstained"] / s["none"] if s["none"] else None,
+            "ranked_top1": s["ranked1"] / s["gold"] if s["gold"] else None,
+            "ranked_top3": s["ranked3"] / s["gold"] if s["gold"] else None,
+            "gold_abstained": s["gold_abstained"] / s["gold"] if s["gold"] else None,
             "status": s["status_ok"] / s["n"] if s["n"] else None,
             "figures_recall": s["fig_found"] / s["fig_gold"] if s["fig_gold"] else None,
             "counts": dict(s),

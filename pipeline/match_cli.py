@@ -195,6 +195,9 @@ def print_matching_evaluation(result: dict) -> None:
                    f"abstained on none {f(r['abstention'])} [{c.get('abstained', 0)}/{r['none']}]  "
                    f"status {f(r['status'])} [{c.get('status_ok', 0)}/{r['passages']}]  "
                    f"figure values {f(r['figures_recall'])} [{c.get('fig_found', 0)}/{c.get('fig_gold', 0)}]")
+        click.echo(f"      ranking alone (abstention ignored): top-1 {f(r['ranked_top1'])} [{c.get('ranked1', 0)}/{r['with_gold']}]  "
+                   f"top-3 {f(r['ranked_top3'])} [{c.get('ranked3', 0)}/{r['with_gold']}]  "
+                   f"abstained on passages with a gold measure {f(r['gold_abstained'])} [{c.get('gold_abstained', 0)}/{r['with_gold']}]")
 
 
 def evaluate_task_matching(dev_set: str | Path | None = None, plan: str | Path | None = None) -> dict:

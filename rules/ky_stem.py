@@ -26,6 +26,15 @@ def _fits(rest: str, after: str) -> bool:
     return True
 
 
+def _harmonises(rest: str, end: str, t: "_Table") -> bool:
+    harmony = t.harmony
+    ending_vowel = next((c for c in end if c in _VOWELS), None)
+    stem_vowel = "о" if rest.endswith(t.yo_stems) else next((c for c in reversed(rest) if c in _VOWELS), None)
+    if ending_vowel is None or stem_vowel is None or ending_vowel not in harmony:
+        return True
+    return stem_vowel in harmony[ending_vowel]
+
+
 class _Table:
     def __init__(self, spec: dict):
         self.min_stem = int(spec["min_stem"])
@@ -33,6 +42,8 @@ class _Table:
         self.protected = tuple(spec.get("protected_stems") or [])
         self.keep_long_vowels = bool(spec.get("keep_long_vowels"))
         self.devoice = dict(spec.get("devoice_after_vowel_ending") or {})
+        self.harmony = {v: frozenset(after) for v, after in (spec.get("vowel_harmony") or {}).items()}
+        self.yo_stems = tuple(spec.get("yo_stems") or [])
         self.slots = []
         for slot in spec["slots"]:
             # longest ending first inside each slot, so «нын» is tried before «ны»
@@ -57,6 +68,8 @@ def _strip_one(w: str, endings, t: _Table) -> str:
         if any(w.startswith(p) and len(rest) < len(p) for p in t.protected):
             continue
         if t.keep_long_vowels and len(end) == 1 and rest.endswith(end):
+            continue
+        if not _harmonises(rest, end, t):
             continue
         if end[0] in _VOWELS and rest[-1] in t.devoice:
             rest = rest[:-1] + t.devoice[rest[-1]]

@@ -145,5 +145,8 @@ def test_evaluate_matching_on_the_dev_set_reports_per_language(shared):
     for lang, s in r["by_lang"].items():
         assert s["with_gold"] + s["none"] == s["passages"]
         assert 0 <= s["top1"] <= s["top3"] <= 1
+        # abstaining can only lose what the ranking found; the counts split the misses between the two
+        assert s["top1"] <= s["ranked_top1"] <= s["ranked_top3"] <= 1
+        assert s["counts"]["ranked1"] - s["counts"]["top1"] <= s["counts"]["gold_abstained"]
         # far above chance (1/106 measures): the channels carry real signal in both languages
         assert s["top3"] >= 0.25, (lang, s)
