@@ -31,7 +31,7 @@ CARD = ROOT / "models" / "artifacts" / "ru-ky-lexicon.md"
 STOPWORDS = ROOT / "rules" / "match_stopwords.yml"
 DEFAULT_PARALLEL = ROOT.parent / "shared" / "corpus-samples" / "cbd-minjust-docx"
 
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
 
 # ---------------------------------------------------------------------------------------------------------
 # Terms: Russian lemmas and Kyrgyz stems (shared with pipeline.match)
@@ -81,7 +81,7 @@ def terms(text: str, lang: str, min_len: int = 3) -> list[str]:
     """Content terms of a text: Russian lemmas or Kyrgyz stems, function words dropped."""
     fn = ky_term if lang == "ky" else ru_lemma
     out = []
-    for w in _WORD.findall(text):
+    for w in WORD.findall(text):
         if len(w) < min_len and not w.isupper():
             continue
         t = fn(w)

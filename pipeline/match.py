@@ -45,7 +45,7 @@ import numpy as np
 import yaml
 
 from .document import TarazaError
-from .lexicon import load as load_lexicon, terms
+from .lexicon import WORD, load as load_lexicon, terms
 from .match_figures import extract_figures
 from .match_status import aggregate_status, classify_status
 
@@ -171,10 +171,34 @@ class AgencyForm:
     lang: str
 
 
+# «при Правительстве КР», «Өкмөтүнө караштуу»: the body a name is attached to is not the body named
+# («ГНС при Правительстве КР» is the tax service, not the Government). Blanked in names and texts alike.
+_ATTACHED_TO = re.compile(
+    r"\bпри\s+(?:Правительстве|Президенте|Кабинете\s+Министров|Верховном\s+суде|ПКР|КМ)"
+    r"(?:\s+(?:Кыргызской\s+Республики|КР))?(?![\w-])"
+    r"|(?:\bКыргыз\s+Республикасынын\s+)?"
+    r"(?:(?:Өкмөтүнө|Өкмөткө|Президентине|Министрлер\s+Кабинетине|Жогорку\s+сотуна)\s+караштуу"
+    r"|(?:Өкмөтүнүн|Президентинин|Министрлер\s+Кабинетинин|Жогорку\s+соттун)\s+алдындагы)(?![\w-])",
+    re.I)
+
+
+def _blank_attached(text: str) -> str:
+    return _ATTACHED_TO.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _term_spans(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(term, start, end) of each content word: the same terms as ``terms(text, lang, min_len=2)``, with offsets."""
+    out = []
+    for w in WORD.finditer(text):
+        for t in terms(w.group(0), lang, min_len=2):
+            out.append((t, w.start(), w.end()))
+    return out
+
+
 @lru_cache(maxsize=1)
-def _agency_registry() -> tuple[list[dict], list[AgencyForm], dict[str, str]]:
+def _agency_registry() -> tuple[list[dict], list[AgencyForm], re.Pattern | None, dict[str, str]]:
     if not AGENCIES.exists():
-        return [], [], {}
+        return [], [], None, {}
     data = yaml.safe_load(AGENCIES.read_text(encoding="utf-8")) or {}
     entries = data.get("agencies") or []
     forms: list[AgencyForm] = []
@@ -187,42 +211,48 @@ def _agency_registry() -> tuple[list[dict], list[AgencyForm], dict[str, str]]:
         for a in e.get("aliases") or []:
             names.append((a, "ky" if re.search(r"[ңөүҢӨҮ]", a) else "ru"))
             names.append((a, "ky" if not re.search(r"[ңөүҢӨҮ]", a) else "ru"))
+        for a in e.get("abbr") or []:
+            if a.upper() == a:
+                abbrs.setdefault(a, e["id"])
+            else:  # «Соцфонд», «Госстрой», «МТиК» are words: inflected («Соцфондом»), so matched as names
+                names += [(a, "ru"), (a, "ky")]
         for name, lang in names:
-            t = tuple(x for x in terms(name, lang, min_len=2) if x not in drop)
+            t = tuple(x for x in terms(_blank_attached(name), lang, min_len=2) if x not in drop)
             if t:
                 forms.append(AgencyForm(e["id"], t, lang))
-        for a in e.get("abbr") or []:
-            abbrs.setdefault(a, e["id"])
-    return entries, forms, abbrs
+    # written as is, not inside a longer capitalised word; a Kyrgyz case ending may follow («ИИМдин»)
+    abbr_re = re.compile(
+        r"(?<![\w-])(" + "|".join(map(re.escape, sorted(abbrs, key=len, reverse=True))) + r")(?![A-ZА-ЯЁӨҮҢ0-9-])"
+    ) if abbrs else None
+    return entries, forms, abbr_re, abbrs
 
 
 def find_agencies(text: str) -> list[str]:
     """Ids of the registry bodies a text names, in order of first mention (names inflected in either language,
-    abbreviations as written). The longest name wins where names overlap («Аппарат Правительства» is not
-    «Правительство»)."""
+    abbreviations as written). The longest mention wins where mentions overlap («Аппарат Правительства» is
+    not «Правительство», «Антикоррупционная служба ГКНБ» is not «ГКНБ»); a parent named in «при
+    Правительстве КР» / «Өкмөтүнө караштуу» is not a mention."""
     if not text:
         return []
-    _, forms, abbrs = _agency_registry()
-    found: list[tuple[int, int, str]] = []
+    _, forms, abbr_re, abbrs = _agency_registry()
+    text = _blank_attached(text)
+    found: list[tuple[int, int, str]] = []  # (start, end, id) in characters
     for lang in ("ru", "ky"):
-        seq = terms(text, lang, min_len=2)
+        seq = _term_spans(text, lang)
+        words = [t for t, _, _ in seq]
         for f in forms:
             n = len(f.terms)
-            for i in range(len(seq) - n + 1):
-                if tuple(seq[i:i + n]) == f.terms:
-                    found.append((i, -n, f.agency_id))
-    for m in re.finditer(r"[А-ЯЁӨҮҢA-Z]{2,}(?:\s[А-ЯЁӨҮҢA-Z]{2,})?", text):
-        a = m.group(0)
-        if a in abbrs:
-            found.append((10_000 + m.start(), -1, abbrs[a]))
-    found.sort()
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) == f.terms:
+                    found.append((seq[i][1], seq[i + n - 1][2], f.agency_id))
+    if abbr_re:
+        found += [(m.start(), m.end(), abbrs[m.group(1)]) for m in abbr_re.finditer(text)]
+    kept: list[tuple[int, int, str]] = []
+    for start, end, aid in sorted(found, key=lambda x: (x[0] - x[1], x[0])):
+        if not any(start < e and s < end for s, e, _ in kept):
+            kept.append((start, end, aid))
     out: list[str] = []
-    covered: list[tuple[int, int]] = []
-    for i, neg_n, aid in sorted(found, key=lambda x: (x[1], x[0])):
-        span = (i, i - neg_n)
-        if any(span[0] < c[1] and c[0] < span[1] for c in covered) and i < 10_000:
-            continue
-        covered.append(span)
+    for _, _, aid in sorted(kept):
         if aid not in out:
             out.append(aid)
     return out

@@ -9,7 +9,7 @@ from pipeline.agencies import Resolver, name_key, registry, split_responsible
 
 KINDS = {"ministry", "service", "agency", "committee", "prosecution", "court", "parliament", "president",
          "government", "fund", "bank", "commission", "institute", "media", "chamber", "ngo", "international",
-         "generic"}
+         "generic", "local"}
 
 
 def test_entries_are_complete_and_consistent():
@@ -91,3 +91,24 @@ def test_resolver_prefers_the_plans_own_list_and_splits_joined_entries():
         ("ХЫЗ", None, False, None),
     ]
     assert refs[-1].resolved is False and refs[0].name == "Кыргыз Республикасынын Юстиция министрлиги"
+
+
+def _mentions():
+    import yaml
+
+    from tests.conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "tests" / "fixtures" / "made-up-agency-mentions.yml").read_text(encoding="utf-8"))
+    for m in data["mentions"]:
+        marks = [pytest.mark.xfail(reason=m["xfail"], strict=True)] if m.get("xfail") else []
+        yield pytest.param(m["text"], m["ids"], marks=marks, id=m["text"][:60])
+
+
+@pytest.mark.parametrize("text,ids", list(_mentions()))
+def test_find_agencies_on_made_up_mentions(text, ids):
+    """Every agency a made-up report header or sentence names is found, and nothing else."""
+    from pipeline.match import find_agencies
+
+    known = {e.id for e in registry().entries}
+    assert set(ids) <= known, f"fixture names ids missing from the registry: {set(ids) - known}"
+    assert set(find_agencies(text)) == set(ids)
