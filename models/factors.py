@@ -286,6 +286,19 @@ def decide(scores: dict[str, float], threshold: float) -> list[str]:
     return sorted(f for f, s in scores.items() if s >= threshold)
 
 
+def threshold_grid() -> list[float]:
+    """The thresholds every validation table is computed at: THRESHOLD_GRID in steps of 0.05."""
+    return [round(x, 2) for x in np.arange(THRESHOLD_GRID[0], THRESHOLD_GRID[1] + 0.001, 0.05)]
+
+
+def threshold_tables(golds: list, rule_scores: list[dict], model_scores: list[dict]) -> dict:
+    """Figures of the rules alone and of rules + model (``combine``) at every grid threshold."""
+    grid = threshold_grid()
+    return {"rules": {t: score_predictions(golds, [decide(r, t) for r in rule_scores]) for t in grid},
+            "combined": {t: score_predictions(golds, [decide(combine(r, m), t) for r, m in zip(rule_scores, model_scores)])
+                         for t in grid}}
+
+
 def cross_validate(items: list[dict], rule_scores: list[dict], folds: int = 5, seed: int = 13) -> dict:
     """Out-of-fold model scores; figures for rules alone and rules + model over a threshold grid."""
     from sklearn.model_selection import StratifiedKFold
@@ -298,12 +311,7 @@ def cross_validate(items: list[dict], rule_scores: list[dict], folds: int = 5, s
             lm = LangModel(items[0]["lang"]).fit([items[i] for i in tr], [rule_scores[i] for i in tr])
             for i, p in zip(te, lm.predict([items[i] for i in te], [rule_scores[i] for i in te])):
                 oof[i] = p
-    golds = [it["labels"] for it in items]
-    grid = [round(x, 2) for x in np.arange(THRESHOLD_GRID[0], THRESHOLD_GRID[1] + 0.001, 0.05)]
-    rules_only = {t: score_predictions(golds, [decide(r, t) for r in rule_scores]) for t in grid}
-    combined = {t: score_predictions(golds, [decide(combine(r, m), t) for r, m in zip(rule_scores, oof)])
-                for t in grid}
-    return {"rules": rules_only, "combined": combined, "folds": k, "oof": oof}
+    return {**threshold_tables([it["labels"] for it in items], rule_scores, oof), "folds": k, "oof": oof}
 
 
 def _precision_reaches(v: dict, min_precision: float) -> bool:
@@ -380,11 +388,7 @@ def silver_validate(rows: list[dict], items: list[dict], rule_scores_: list[dict
     s_items, s_rs = silver_items(pairs, ru_model, ru_threshold)
     lm = LangModel("ky").fit(s_items, s_rs)
     preds = lm.predict(items, rule_scores_)
-    golds = [it["labels"] for it in items]
-    grid = [round(x, 2) for x in np.arange(THRESHOLD_GRID[0], THRESHOLD_GRID[1] + 0.001, 0.05)]
-    return {"rules": {t: score_predictions(golds, [decide(r, t) for r in rule_scores_]) for t in grid},
-            "combined": {t: score_predictions(golds, [decide(combine(r, m), t) for r, m in zip(rule_scores_, preds)])
-                         for t in grid},
+    return {**threshold_tables([it["labels"] for it in items], rule_scores_, preds),
             "folds": "silver", "oof": preds, "model": lm,
             "silver": {"clauses": len(s_items), "positives": sum(bool(it["labels"]) for it in s_items),
                        "ru_threshold": ru_threshold}}
@@ -403,13 +407,11 @@ def silver_diagnostics(folds: int = 3, top: tuple[int, ...] = (5, 10, 20, 40), l
     from sklearn.model_selection import GroupKFold
 
     from models.ky_silver import silver_pairs
-    from pipeline.analyze import rule_hits_many, rule_scores
 
     rows = load_annotations(log=lambda *_: None)
-    ru = items_for(rows, "ru")
-    ru_rs = [rule_scores(h) for h in rule_hits_many(ru)]
-    ru_cv = cross_validate(ru, ru_rs)
-    ru_model, ru_t = LangModel("ru").fit(ru, ru_rs), choose_threshold(ru_cv["combined"])
+    # the Russian model and threshold exactly as train() gets them (cross_validate_languages yields Russian first)
+    _, _, _, ru_cv = next(cross_validate_languages(rows))
+    ru_model, ru_t = ru_cv["model"], choose_threshold(ru_cv["combined"])
     pairs = silver_pairs(rows, log=log)
     items, rs = silver_items(pairs, ru_model, ru_t)
     acts = [p["act"] for p in pairs]
@@ -421,9 +423,9 @@ def silver_diagnostics(folds: int = 3, top: tuple[int, ...] = (5, 10, 20, 40), l
     golds = [it["labels"] for it in items]
     out: dict = {"clauses": len(items), "positives": sum(bool(g) for g in golds), "by_threshold": {}}
     log(f"silver: {out['clauses']} clauses, {out['positives']} with a Russian flag; {folds} folds by act")
-    for t in [round(x, 2) for x in np.arange(THRESHOLD_GRID[0], THRESHOLD_GRID[1] + 0.001, 0.05)]:
-        r = _brief(score_predictions(golds, [decide(x, t) for x in rs]))
-        c = _brief(score_predictions(golds, [decide(combine(x, m), t) for x, m in zip(rs, oof)]))
+    tables = threshold_tables(golds, rs, oof)
+    for t in threshold_grid():
+        r, c = _brief(tables["rules"][t]), _brief(tables["combined"][t])
         out["by_threshold"][t] = {"rules": r, "combined": c}
         log(f"  t={t}: rules any P/R/F1 {r['any_p']}/{r['any_r']}/{r['any_f1']}  "
             f"rules+model {c['any_p']}/{c['any_r']}/{c['any_f1']}")

