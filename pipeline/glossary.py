@@ -17,11 +17,11 @@ from pathlib import Path
 
 import yaml
 
+from .agencies import registry
 from .lexicon import terms
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "rules" / "glossary_ru_ky.yml"
-AGENCIES = ROOT / "rules" / "agencies.yml"
 
 MAX_GAP = 1
 
@@ -121,20 +121,18 @@ def load(path: str | None = None, with_agencies: bool = True) -> Glossary:
             for f in _forms_of(f"c:{k}", c.get(lang), lang, w):
                 forms[lang][Glossary.key(f.terms[0], lang)].append(f)
         n += 1
-    if with_agencies and AGENCIES.exists():
-        reg = yaml.safe_load(AGENCIES.read_text(encoding="utf-8")) or {}
+    if with_agencies:
         drop = {"кыргызский", "республика", "кыргыз", "кр"}
-        for e in reg.get("agencies") or []:
-            if e.get("kind") == "generic":
+        for e in registry().entries:
+            if e.kind == "generic":
                 continue
-            names = [e.get("ru"), e.get("ky"), *(e.get("aliases") or [])]
             for lang in ("ru", "ky"):
-                for name in names:
+                for name in (e.ru, e.ky, *e.aliases):
                     if not name:
                         continue
                     t = tuple(x for x in terms(name, lang, min_len=2) if x not in drop)
                     if len(t) >= 1 and (len(t) > 1 or len(t[0]) >= 5):
-                        f = Form(f"a:{e['id']}", t, 0.7)
+                        f = Form(f"a:{e.id}", t, 0.7)
                         forms[lang][Glossary.key(t[0], lang)].append(f)
             n += 1
     # longest forms first, so the index lists the most specific reading of a place first
