@@ -452,6 +452,9 @@ def _passes(spec: dict, ctx: _Ctx, s: int, e: int, actor_kind: str) -> bool:
 
 
 def _evidence(ctx: _Ctx, s: int, e: int) -> tuple[str, int, int]:
+    # a pattern may end on the punctuation that closes a predicate («укугу бар.»); it is not evidence
+    while e - s > 1 and ctx.doc[e - 1].is_punct:
+        e -= 1
     span = ctx.doc[s:e]
     a, b = span.start_char, span.end_char
     return ctx.text[a:b], a, b
