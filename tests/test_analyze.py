@@ -115,3 +115,17 @@ def test_demo_drafts_get_flags_and_the_clean_one_stays_clean():
     assert {"missing_deadline", "excessive_requirements", "blanket_reference_norms"} <= {f["factor"] for f in grants["flags"]}
     clean = analyze_file(demo / "made-up-draft-order-clean.ru.txt")
     assert clean["flags"] == []
+
+
+def test_threshold_prefers_precision_but_not_at_any_cost():
+    from models.factors import choose_threshold
+
+    def row(p, r, tp, fp):
+        f = 2 * p * r / (p + r)
+        return {"any": (p, r, f, tp, fp, 0), "micro": (p, r, f, tp, fp, 0)}
+
+    # one threshold reaches P 0.80 (within its standard error): the best F1 among those that do
+    assert choose_threshold({0.35: row(0.68, 0.60, 75, 36), 0.5: row(0.85, 0.40, 50, 9),
+                             0.6: row(0.90, 0.20, 25, 3)}) == 0.5
+    # none does: the best F0.5, not the best precision bought with half the recall
+    assert choose_threshold({0.35: row(0.68, 0.60, 75, 36), 0.6: row(0.71, 0.34, 42, 17)}) == 0.35
