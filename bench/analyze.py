@@ -18,12 +18,12 @@ DEFAULT = ROOT.parent / "shared" / "corpus-samples" / "cbd-minjust-docx" / "labo
 
 
 def _clauses(path: Path) -> list[dict]:
+    from pipeline.analyze import clause_item
     from pipeline.ingest import read_document
     from pipeline.structure import parse_document
 
     doc = read_document(path)
-    return [{"text": c.text, "lang": doc.language, "heading": c.article_heading, "lead_in": c.lead_in}
-            for c in parse_document(doc).clauses]
+    return [clause_item(c, doc.language) for c in parse_document(doc).clauses]
 
 
 def _work(chunk: list[dict]) -> int:

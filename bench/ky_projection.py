@@ -31,6 +31,7 @@ from collections import Counter
 
 from models.ky_silver import clause_pairs  # the pairing the Kyrgyz silver set uses too
 
+
 def _score(pred: list[set], gold: list[set]) -> tuple[str, str]:
     """Has-any and micro figures (sub-types collapsed), as `taraza evaluate` prints them."""
     from models.factors import score_predictions

@@ -174,14 +174,12 @@ def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5,
     `min_abstain` quantiles of the off-plan kinds in `cut_kinds`, so each of them abstains at least that often
     on unseen text."""
     names, X, on, right = s.features(w, rows, feature_set)
-    groups = [s.of_kind(rows, k, True) for k in ON_KINDS] + [s.of_kind(rows, k, False) for k in OFF_KINDS]
-    groups = [g for g in groups if g.any()]
     weight = np.ones(len(rows))
-    for g in groups:
-        # each kind's total weight is its class's size divided by the class's number of kinds
-        cls = on if on[g].all() else ~on
-        n_kinds = sum(1 for h in groups if (on[h].all() if on[g].all() else (~on)[h].all()))
-        weight[g] = cls.sum() / n_kinds / g.sum()
+    for cls, is_on, kinds in ((on, True, ON_KINDS), (~on, False, OFF_KINDS)):
+        groups = [g for g in (s.of_kind(rows, k, is_on) for k in kinds) if g.any()]
+        for g in groups:
+            # each kind's total weight is its class's size divided by the class's number of kinds
+            weight[g] = cls.sum() / len(groups) / g.sum()
     off_groups = [g for g in (s.of_kind(rows, k, False) for k in cut_kinds) if g.any()]
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -312,7 +310,7 @@ def main() -> None:
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))
     models = {}
     for lang in args.lang or ("ru", "ky"):
-        pair = index._pair(lang)
+        pair = index.pair(lang)
         cut_kinds = cut_kinds_arg or CUT_KINDS_BY_PAIR.get((args.profile, pair), CUT_KINDS)
         s = Scored(index, lang, cases["on_plan"][lang], cases["off_plan"][lang], code_paragraphs(lang, args.codes))
         channels = [c for c in s.channels if args.profile == "embed" or not c.startswith("embed")]
@@ -334,11 +332,9 @@ def main() -> None:
         print_counts(tot)
         rows = list(range(n))
         w = choose_weights(s, rows, channels, start, objective=args.objective)
-        h = held_out(s, rows, w, fit_abstention(s, rows, w, args.min_abstain, args.folds, args.features, cut_kinds))
-        n_on = s.n_on
-        t1 = sum(h[k]["rank_top1"] for k in ON_KINDS) / n_on
-        t3 = sum(h[k]["rank_top3"] for k in ON_KINDS) / n_on
-        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1:.3f}, top-3 {t3:.3f})")
+        t1, t3 = s.ranking(w, rows)   # the ranking alone: no abstention model needed
+        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1 / s.n_on:.3f}, "
+              f"top-3 {t3 / s.n_on:.3f})")
         cur_w = index.cfg["weights"][args.profile][pair]
         a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds, args.features, cut_kinds)
         models[pair] = dict(a, fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages",

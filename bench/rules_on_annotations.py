@@ -25,29 +25,23 @@ def main() -> None:
     args = ap.parse_args()
     if args.repo:
         sys.path.insert(0, str(args.repo.resolve()))
-    from models.factors import items_for, load_annotations
-    from pipeline.analyze import rule_hits_many, rule_scores
+    from models.factors import decide, items_for, load_annotations, score_predictions
+    from pipeline.analyze import RULES_ONLY_THRESHOLD, rule_hits_many, rule_scores
 
     lines = [json.loads(l) for l in ANNOTATIONS.read_text(encoding="utf-8").splitlines() if l.strip()]
     keys = {(a["file"], a["path"]) for a in lines if a["annotator"] in set(args.annotators)}
     rows = [r for r in load_annotations(ANNOTATIONS, log=lambda *_: None) if (r["file"], r["path"]) in keys]
     items = items_for(rows, "ru")
-    tp = fp = fn = 0
-    for r, it, hits in zip(rows, items, rule_hits_many(items)):
-        flagged = {f for f, s in rule_scores(hits).items() if s >= 0.5}
-        gold = bool(r["labels"])
-        tp += gold and bool(flagged)
-        fn += gold and not flagged
-        fp += bool(flagged) and not gold
-        if args.v and gold != bool(flagged):
-            print("FN" if gold else "FP", r["file"], r["path"], r["labels"] or sorted(flagged),
-                  sorted({h.rule for h in hits}), "|", it["text"][:200])
-    p = tp / (tp + fp) if tp + fp else 0.0
-    rc = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
-    print(f"{len(rows)} clauses of annotators {args.annotators}, rules alone at 0.5: has-any "
+    hits = rule_hits_many(items)
+    preds = [decide(rule_scores(h), RULES_ONLY_THRESHOLD) for h in hits]
+    if args.v:
+        for r, it, h, pred in zip(rows, items, hits, preds):
+            if bool(r["labels"]) != bool(pred):
+                print("FN" if r["labels"] else "FP", r["file"], r["path"], r["labels"] or pred,
+                      sorted({x.rule for x in h}), "|", it["text"][:200])
+    p, rc, f1, tp, fp, fn = score_predictions([r["labels"] for r in rows], preds)["any"]
+    print(f"{len(rows)} clauses of annotators {args.annotators}, rules alone at {RULES_ONLY_THRESHOLD}: has-any "
           f"P {p:.2f} R {rc:.2f} F1 {f1:.2f} (tp {tp}, fp {fp}, fn {fn})")
-
 
 if __name__ == "__main__":
     main()

@@ -558,7 +558,7 @@ def _write_card(meta: dict, thresholds: dict[str, float], out: Path) -> None:
                   "- Why it adds little (held out by act, `python -m models.factors silver-cv`): among the clauses the "
                   "Kyrgyz rules flag, P(any) separates hits the Russian analyzer agrees with no better than the rule "
                   "score does, and among the clauses they miss, the model's top-ranked ones are mostly silver-negative: "
-                  "the ~140 silver positives the Kyrgyz rules miss are too few and too varied for n-grams to generalise "
+                  "the silver positives the Kyrgyz rules miss are too few and too varied for n-grams to generalise "
                   "across codes, so model-only (per-factor) flags were not adopted."]
     lines += ["", "Micro-F1 is over factor ids with missing_deadline and duplicate_powers scored as broad_discretion "
               "(guideline §6.3). Cross-validation: 5 stratified folds over clauses (seed 13); the rules are fixed data, "

@@ -30,14 +30,11 @@ CODE_DEPS = ("pipeline/analyze.py", "pipeline/structure.py", "pipeline/ingest.py
              "models/ky_silver.py")
 
 
-def _item(c, lang: str) -> dict:
-    return {"text": c.text, "lang": lang, "heading": c.article_heading, "lead_in": c.lead_in}
-
-
 def clause_pairs(folder: Path = PARALLEL, acts: str | None = None) -> tuple[list[dict], Counter]:
     """{"act", "path", "ru", "ky"} for every clause whose path is the same in both editions of an aligned
     article (an article split differently in the two editions is skipped: pairing by position would guess),
     and counts of what was paired and skipped. `acts`: only pairs whose file name contains it."""
+    from pipeline.analyze import clause_item
     from pipeline.ingest import read_document
     from pipeline.lexicon import parallel_pairs
     from pipeline.structure import align_articles, parse_document
@@ -61,7 +58,7 @@ def clause_pairs(folder: Path = PARALLEL, acts: str | None = None) -> tuple[list
                 continue
             stats["articles paired"] += 1
             for r, k in zip(rc, kc):
-                out.append({"act": act, "path": r.path, "ru": _item(r, "ru"), "ky": _item(k, "ky")})
+                out.append({"act": act, "path": r.path, "ru": clause_item(r, "ru"), "ky": clause_item(k, "ky")})
         stats["acts"] += 1
     stats["clauses paired"] = len(out)
     return out, stats

@@ -592,6 +592,11 @@ def model_version() -> str:
     return m.version if m is not None else "rules-only"
 
 
+def clause_item(clause, lang: str) -> dict:
+    """A parsed clause (``pipeline.document.Clause``) as a classify_items input."""
+    return {"text": clause.text, "lang": lang, "heading": clause.article_heading, "lead_in": clause.lead_in}
+
+
 def classify_items(items: list[dict], threshold: float | None = None, use_model: bool = True) -> list[list[Flag]]:
     """Flags for many clauses ({"text", "lang", "heading"?, "lead_in"?}); empty list = clean clause."""
     from models.factors import combine

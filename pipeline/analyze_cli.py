@@ -72,7 +72,7 @@ def analyze_file(path: Path) -> dict:
 
 def analyze_document(doc, st, path) -> dict:
     """The expert report on one parsed document, as plain data."""
-    from .analyze import ANALYZER_VERSION, classify_items, document_findings, factor_table, model_version
+    from .analyze import ANALYZER_VERSION, classify_items, clause_item, document_findings, factor_table, model_version
 
     if not doc.text.strip():
         raise TarazaError(path, "the document is empty")
@@ -81,8 +81,7 @@ def analyze_document(doc, st, path) -> dict:
     clauses = st.clauses
     if not clauses:
         raise TarazaError(path, "no clauses found (is this a legal act?)")
-    items = [{"text": c.text, "lang": doc.language, "heading": c.article_heading, "lead_in": c.lead_in}
-             for c in clauses]
+    items = [clause_item(c, doc.language) for c in clauses]
     flags = classify_items(items)
     findings = document_findings(doc.language, clauses, st.header, doc.text)
     rows = []

@@ -24,6 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "rules" / "glossary_ru_ky.yml"
 
 MAX_GAP = 1
+# words that only say «of the Kyrgyz Republic»: not what names a body in running text
+STATE_WORDS = frozenset({"кыргызский", "республика", "кыргыз", "кр"})
+
+
+def name_terms(name: str, lang: str) -> tuple[str, ...]:
+    """A body's name (or alias) as the term sequence a text must contain to name it."""
+    return tuple(x for x in terms(name or "", lang, min_len=2) if x not in STATE_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +129,6 @@ def load(path: str | None = None, with_agencies: bool = True) -> Glossary:
                 forms[lang][Glossary.key(f.terms[0], lang)].append(f)
         n += 1
     if with_agencies:
-        drop = {"кыргызский", "республика", "кыргыз", "кр"}
         for e in registry().entries:
             if e.kind == "generic":
                 continue
@@ -130,7 +136,7 @@ def load(path: str | None = None, with_agencies: bool = True) -> Glossary:
                 for name in (e.ru, e.ky, *e.aliases):
                     if not name:
                         continue
-                    t = tuple(x for x in terms(name, lang, min_len=2) if x not in drop)
+                    t = name_terms(name, lang)
                     if len(t) >= 1 and (len(t) > 1 or len(t[0]) >= 5):
                         f = Form(f"a:{e.id}", t, 0.7)
                         forms[lang][Glossary.key(t[0], lang)].append(f)

@@ -199,10 +199,10 @@ def _agency_registry() -> tuple[list[AgencyForm], re.Pattern | None, dict[str, s
     """The registry (``pipeline.agencies.registry``) compiled for finding names in running text: names, aliases
     and word-like abbreviations as term sequences, and the abbreviations matched as written."""
     from .agencies import registry
+    from .glossary import name_terms
 
     forms: list[AgencyForm] = []
     abbrs: dict[str, str] = {}
-    drop = {"кыргызский", "республика", "кыргыз", "кр"}
     for e in registry().entries:
         if e.kind == "generic":
             continue
@@ -217,7 +217,7 @@ def _agency_registry() -> tuple[list[AgencyForm], re.Pattern | None, dict[str, s
             else:  # «Соцфонд», «Госстрой», «МТиК» are words: inflected («Соцфондом»), so matched as names
                 names += [(a, "ru"), (a, "ky")]
         for name, lang in names:
-            t = tuple(x for x in terms(_blank_attached(name or ""), lang, min_len=2) if x not in drop)
+            t = name_terms(_blank_attached(name or ""), lang)
             if t:
                 forms.append(AgencyForm(e.id, t, lang))
     # written as is, not inside a longer capitalised word; a Kyrgyz case ending may follow («ИИМдин»)
@@ -529,6 +529,13 @@ class MeasureIndex:
             self._twin_pos = twin_positions(self.refs, self.twin.refs, getattr(plan, "path", "plan"),
                                             getattr(twin, "path", "twin plan"), self.plan_lang, self.twin.plan_lang)
 
+    def twin_coverage(self) -> tuple[list[str], list[str]]:
+        """Items only in this plan (answered from this edition alone) and items only in the twin (ignored)."""
+        if self.twin is None:
+            return [], []
+        missing = [r for r, i in zip(self.refs, self._twin_pos) if i < 0]
+        return missing, sorted(set(self.twin.refs) - set(self.refs))
+
     # -- term bags
     def _translate(self, bag: dict[str, float], src_lang: str) -> dict[str, float]:
         """Carry a term bag into the other language through the lexicon; unknown terms pass unchanged
@@ -589,7 +596,8 @@ class MeasureIndex:
             out.update(self.embed.scores(text))
         return out
 
-    def _pair(self, lang: str) -> str:
+    def pair(self, lang: str) -> str:
+        """Which settings a passage in ``lang`` takes: ``same`` (the plan's language) or ``cross``."""
         return "same" if lang == self.plan_lang else "cross"
 
     @property
@@ -599,7 +607,7 @@ class MeasureIndex:
 
     def settings(self, key: str, lang: str) -> dict:
         """``weights`` or ``abstain`` of this index's profile and the passage's language pair."""
-        return self.cfg[key][self.profile][self._pair(lang)]
+        return self.cfg[key][self.profile][self.pair(lang)]
 
     def combine(self, ch: dict, lang: str, agency: str = "", date: str = "",
                 weights: dict | None = None) -> np.ndarray:
@@ -696,6 +704,7 @@ class MeasureIndex:
         return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
                            find_agencies(passage.agency) if passage.agency else [], st.cues, st.status,
                            [self.refs[i] for i in order])
+
 
 def twin_positions(refs: list[str], twin_refs: list[str], plan_name, twin_name, lang: str, twin_lang: str) -> np.ndarray:
     """Where each measure of a plan sits in its other-language edition (−1: missing there). Two editions in one

@@ -21,8 +21,7 @@ def _index_for(plan_paths: tuple[Path, ...]):
     twin = load_plan(plan_paths[1]) if len(plan_paths) > 1 else None
     index = MeasureIndex(plan, twin=twin)
     if twin is not None:
-        missing = [r for r, i in zip(index.refs, index._twin_pos) if i < 0]
-        extra = sorted(set(index.twin.refs) - set(index.refs))
+        missing, extra = index.twin_coverage()
         click.echo(f"plan {plan_paths[0].name} ({plan.language}) with its {twin.language} edition {plan_paths[1].name}: "
                    f"{len(index.refs) - len(missing)} items in both"
                    + (f"; only in the {plan.language} edition: {', '.join(missing)}" if missing else "")
