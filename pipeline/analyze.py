@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
@@ -36,6 +36,9 @@ CLAUSE_FACTORS = (
 # Guideline §6.3: sub-types of Decree 96 item 3 «а», collapsed into broad_discretion for evaluation.
 COLLAPSE = {"missing_deadline": "broad_discretion", "duplicate_powers": "broad_discretion"}
 _SENT_END = {".", ";", "!", "?"}
+# token attributes a pattern's anchor word may be given in, and how to read them off a token
+_ANCHOR_ATTRS = {"LEMMA": lambda t: t.lemma_, "LOWER": lambda t: t.lower_, "ORTH": lambda t: t.text,
+                 "TEXT": lambda t: t.text}
 
 
 @lru_cache(maxsize=1)
@@ -204,16 +207,65 @@ class RuleSet:
                 self.lex_phrases.add(name, docs)
             if spec.get("patterns"):
                 self.lex_matcher.add(name, spec["patterns"])
-        self.rule_matcher = Matcher(vocab)
-        self.lead_matcher = Matcher(vocab)
+        # One small Matcher per rule, run only on texts that hold one of its anchors (a word each of its
+        # patterns requires). spaCy's Matcher pays for every pattern at every token, REGEX predicates most
+        # of all, while a clause meets a handful of the rules at most.
+        self.rule_matchers: dict[str, Matcher] = {}
+        self.lead_rules: set[str] = set()
+        self.anchor_words: dict[str, dict[str, set[str]]] = {}     # attr -> word -> rule ids
+        self.anchor_regexes: list[tuple[str, re.Pattern, str]] = []
+        self.unanchored: list[str] = []
         norm = _stem_attr if lang == "ky" else self._lemma_attr
         for r in self.rules:
             self._check_rule(r)
             pats = [[norm(tok) for tok in p] for p in r["patterns"]]
-            self.rule_matcher.add(r["id"], pats)
+            self.rule_matchers[r["id"]] = m = Matcher(vocab)
+            m.add(r["id"], pats)
             if r.get("lead_in"):
-                self.lead_matcher.add(r["id"], pats)
+                self.lead_rules.add(r["id"])
+            for pat in pats:
+                self._index_anchor(r["id"], pat)
         self.case_ok = _ru_case_ok if lang == "ru" else _ky_case_ok
+
+    def _index_anchor(self, rid: str, pat: list[dict]) -> None:
+        """Index one required token of the pattern: the one with the fewest fixed words, else a REGEX."""
+        words, regexes = [], []
+        for tok in pat:
+            op = str(tok.get("OP") or "1")
+            if op in ("?", "*", "!") or op.startswith("{0") or op.startswith("{,"):
+                continue
+            for attr in _ANCHOR_ATTRS:
+                val = tok.get(attr)
+                if isinstance(val, str):
+                    words.append((attr, [val]))
+                elif isinstance(val, dict) and "IN" in val:
+                    words.append((attr, list(val["IN"])))
+                elif isinstance(val, dict) and "REGEX" in val:
+                    regexes.append((attr, re.compile(val["REGEX"])))
+        if words:
+            attr, vals = min(words, key=lambda w: len(w[1]))
+            for v in vals:
+                self.anchor_words.setdefault(attr, {}).setdefault(v, set()).add(rid)
+        elif regexes:
+            self.anchor_regexes.append((*regexes[0], rid))
+        else:
+            self.unanchored.append(rid)
+
+    def rule_matches(self, doc: Doc, lead_in: bool = False) -> list[tuple[str, int, int]]:
+        """(rule id, start, end) of every pattern match of the rules (the lead-in rules) in doc."""
+        values = {attr: {_ANCHOR_ATTRS[attr](t) for t in doc} for attr in self.anchor_words}
+        found = set(self.unanchored)
+        for attr, index in self.anchor_words.items():
+            for v in values[attr] & index.keys():
+                found |= index[v]
+        for attr, rx, rid in self.anchor_regexes:
+            if rid not in found:
+                vals = values.get(attr) or {_ANCHOR_ATTRS[attr](t) for t in doc}
+                if any(rx.search(v) for v in vals):
+                    found.add(rid)
+        if lead_in:
+            found &= self.lead_rules
+        return [(rid, s, e) for rid in sorted(found) for _, s, e in self.rule_matchers[rid](doc)]
 
     def _lemma_attr(self, tok: dict) -> dict:
         """A pattern's LEMMA may be written as a dictionary form the lemmatizer does not produce
@@ -292,25 +344,35 @@ class _Ctx:
         self.text = text
         self.lead = lead
         self.head = head
-        self.spans = rs.lexicon_spans(doc)
-        self.lead_spans = rs.lexicon_spans(lead) if lead is not None and len(lead) else {}
-        self.head_spans = rs.lexicon_spans(head) if head is not None and len(head) else {}
-        bounds = [0]
-        for t in doc:
-            if t.text in _SENT_END:
-                bounds.append(t.i + 1)
-        bounds.append(len(doc))
-        self.sent_of = [0] * len(doc)
-        self.sents: list[tuple[int, int]] = []
-        for k in range(len(bounds) - 1):
-            a, b = bounds[k], bounds[k + 1]
+
+    # Lexicon spans and sentence bounds are worked out only for texts a rule matched in: most clauses have none.
+    @cached_property
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        return self.rs.lexicon_spans(self.doc)
+
+    @cached_property
+    def lead_spans(self) -> dict[str, list[tuple[int, int]]]:
+        return self.rs.lexicon_spans(self.lead) if self.lead is not None and len(self.lead) else {}
+
+    @cached_property
+    def head_spans(self) -> dict[str, list[tuple[int, int]]]:
+        return self.rs.lexicon_spans(self.head) if self.head is not None and len(self.head) else {}
+
+    @cached_property
+    def _sentences(self) -> tuple[list[int], list[tuple[int, int]]]:
+        doc = self.doc
+        bounds = [0] + [t.i + 1 for t in doc if t.text in _SENT_END] + [len(doc)]
+        sent_of = [0] * len(doc)
+        sents: list[tuple[int, int]] = []
+        for a, b in zip(bounds, bounds[1:]):
             if b > a:
-                for i in range(a, b):
-                    self.sent_of[i] = len(self.sents)
-                self.sents.append((a, b))
+                sent_of[a:b] = [len(sents)] * (b - a)
+                sents.append((a, b))
+        return sent_of, sents
 
     def sentence(self, i: int) -> tuple[int, int]:
-        return self.sents[self.sent_of[min(i, len(self.doc) - 1)]] if len(self.doc) else (0, 0)
+        sent_of, sents = self._sentences
+        return sents[sent_of[min(i, len(self.doc) - 1)]] if len(self.doc) else (0, 0)
 
     def has(self, name: str, where: str, s: int, e: int, within: int | None) -> bool:
         if where == "item":
@@ -462,15 +524,15 @@ def _evidence(ctx: _Ctx, s: int, e: int) -> tuple[str, int, int]:
 
 def _hits_for(ctx: _Ctx, from_lead_in: bool = False) -> list[Hit]:
     rs = ctx.rs
-    strings = rs.nlp.vocab.strings
-    matches = (rs.lead_matcher if from_lead_in else rs.rule_matcher)(ctx.doc)
     # one trigger per rule and start token: the shortest match (patterns with gaps match many lengths)
     best: dict[tuple[str, int], tuple[int, int]] = {}
-    for mid, s, e in matches:
-        key = (strings[mid], s)
+    for rid, s, e in rs.rule_matches(ctx.doc, from_lead_in):
+        key = (rid, s)
         if key not in best or e < best[key][1]:
             best[key] = (s, e)
     per_rule: dict[str, list] = {}
+    if not best:
+        return []
     for (rid, _), (s, e) in best.items():
         per_rule.setdefault(rid, []).append(ctx.doc[s:e])
     # overlapping triggers of one rule («по иным основаниям» / «иным основаниям») count once: the longest
@@ -533,7 +595,7 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
             lead, head = extra.get(lead_text), extra.get(it.get("heading") or "")
             ctx = _Ctx(rs, doc, text, lead, head)
             hits = _hits_for(ctx)
-            if lead is not None and len(lead) and len(rs.lead_matcher) and len(lead.text) == len(lead_text):
+            if lead is not None and len(lead) and rs.lead_rules and len(lead.text) == len(lead_text):
                 # Addendum 1: a factor carried by the lead-in is labelled on every item whose norm it
                 # completes. The lead-in is read as the sentence and the item as its context, so the
                 # item's own conditions («в случае нарушения …») still count.

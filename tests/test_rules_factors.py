@@ -103,3 +103,27 @@ def test_guideline_example(case):
     # `missed` records what the rules are known not to find; once they find it, it belongs in `expect`
     now_found = set(case.get("missed") or []) & found
     assert not now_found, f"rules now find {sorted(now_found)}: move it from `missed` to `expect`"
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_anchor_prefilter_finds_every_match_a_full_matcher_finds(lang):
+    """RuleSet runs a rule's Matcher only on texts holding one of its anchor words: on every test sentence
+    (positive and negative, so near misses too) it must return exactly what one Matcher over all rules returns."""
+    from spacy.matcher import Matcher
+
+    from pipeline.analyze import _stem_attr, ruleset
+
+    rs = ruleset(lang)
+    full = Matcher(rs.nlp.vocab)
+    norm = _stem_attr if lang == "ky" else rs._lemma_attr
+    for r in rs.rules:
+        full.add(r["id"], [[norm(t) for t in p] for p in r["patterns"]])
+    texts = [t for c in CASES if c.get("lang", "ru") == lang for k in ("pos", "neg") for t in c.get(k) or []]
+    assert len(texts) > 100
+    matched = 0
+    for doc in rs.nlp.pipe(t.lower() for t in texts):
+        want = sorted((rs.nlp.vocab.strings[m], s, e) for m, s, e in full(doc))
+        assert sorted(rs.rule_matches(doc)) == want, doc.text
+        matched += bool(want)
+    assert matched > len(texts) // 2
+    assert len(rs.unanchored) + len(rs.anchor_regexes) < len(rs.rules) // 4    # the filter filters
