@@ -36,6 +36,9 @@ CLAUSE_FACTORS = (
 # Guideline §6.3: sub-types of Decree 96 item 3 «а», collapsed into broad_discretion for evaluation.
 COLLAPSE = {"missing_deadline": "broad_discretion", "duplicate_powers": "broad_discretion"}
 _SENT_END = {".", ";", "!", "?"}
+# words that join listed agents of one passive verb («судом, органом или должностным лицом»)
+_AGENT_JOINERS = {",", "и", "или", "либо", "а", "также"}
+_KY_AGENT_JOINERS = {",", "же", "жана", "болбосо"}
 # token attributes a pattern's anchor word may be given in, and how to read them off a token
 _ANCHOR_ATTRS = {"LEMMA": lambda t: t.lemma_, "LOWER": lambda t: t.lower_, "ORTH": lambda t: t.text,
                  "TEXT": lambda t: t.text}
@@ -95,8 +98,10 @@ _KY_CASES: list[str] = []
 # before the passive «-л-/-н-», so «алат» (can), «болот» (is), «келген» (came) are not taken
 _KY_PASSIVE = re.compile(r"^\w{3,}(л|н)(ат|ет|от|өт|ган|ген|гон|гөн|уу|үү)"
                          r"(дар|дер|дор|дөр)?(ды|ди|ду|дү|да|де|до|дө|дан|ден|дон|дөн|га|ге|го|гө)?$")
-# the passive verbal noun before «мүмкүн»: passive -ыл/-ил/-ул/-үл/-н, then -ыш/-иш/-уш/-үш + possessive
-_KY_MODAL_PASSIVE = re.compile(r"(ыл|ил|ул|үл|н)(ыш|иш|уш|үш)(ы|и|у|ү)$")
+# the passive verbal noun before «мүмкүн»: passive -ыл/-ил/-ул/-үл/-н, or -л after a stem's last vowel
+# («кара-л-ыш-ы»; a stem of at least four letters, so that «сал-ыш-ы», «кал-ыш-ы» stay active), then
+# -ыш/-иш/-уш/-үш + possessive
+_KY_MODAL_PASSIVE = re.compile(r"(?:ыл|ил|ул|үл|н|(?<=\w{3}[аоөуүыеэи])л)(ыш|иш|уш|үш)(ы|и|у|ү)$")
 
 
 def _ky_stem_component(doc: Doc) -> Doc:
@@ -406,45 +411,40 @@ class _Ctx:
             raise ValueError(f"unknown window {where!r}")
         return any(a < hi and b > lo for a, b in spans)
 
+    def _names(self, doc: Doc, spans_by_kind: dict) -> list[tuple[int, int, str, str, bool]]:
+        """Names of actors in doc: (start, end, kind, text, in the case an actor takes), longest first wins."""
+        kinds = ("law_applier", "person", "court")
+        spans = filter_spans([doc[a:b] for k in kinds for a, b in spans_by_kind.get(k, [])])
+        kind_of = {}
+        for k in kinds:
+            for a, b in spans_by_kind.get(k, []):
+                kind_of.setdefault((a, b), k)
+        out = []
+        for sp in spans:
+            k = kind_of.get((sp.start, sp.end))
+            if k is not None:
+                head = sp[0] if self.rs.lang == "ru" else sp[-1]
+                out.append((sp.start, sp.end, k, sp.text, self.rs.case_ok(head.text.lower())))
+        return out
+
     def actor(self, s: int, e: int) -> tuple[str, str]:
         """(kind, text) of who acts for the trigger at tokens s..e."""
-        kinds = ("law_applier", "person", "court")
         ss, se = self.sentence(s)
         lang_ru = self.rs.lang == "ru"
-
-        def candidates(doc, spans_by_kind):
-            spans = [doc[a:b] for k in kinds for a, b in spans_by_kind.get(k, [])]
-            spans = filter_spans(spans)
-            kind_of = {}
-            for k in kinds:
-                for a, b in spans_by_kind.get(k, []):
-                    kind_of.setdefault((a, b), k)
-            out = []
-            for sp in spans:
-                k = kind_of.get((sp.start, sp.end))
-                if k is None:
-                    continue
-                head = sp[0] if lang_ru else sp[-1]
-                out.append((sp.start, sp.end, k, sp.text, self.rs.case_ok(head.text.lower())))
-            return out
-
-        here = candidates(self.doc, self.spans)
+        here = self._names(self.doc, self.spans)
         left = [c for c in here if ss <= c[0] and c[1] <= s]
         # «может (могут) быть + participle»: the nominative before it is what the decision is about
         # («Граждане … могут быть допущены», «брак может быть восстановлен»), not who decides; the one who
         # decides is the instrumental agent («… органом») or the genitive after «(по) решению (решения)»
         modal_passive = lang_ru and any(t.lemma_ == "быть" for t in self.doc[s:e])
 
-        def agent_form(a: int, decision_forms=("решением", "решению", "решения")) -> bool:
-            return _ru_instrumental(self.doc[a].text.lower()) or \
-                (a > 0 and self.doc[a - 1].lower_ in decision_forms)
-
         if modal_passive:
-            for a, b, k, txt, ok in sorted((c for c in here if e <= c[0] <= e + 1), key=lambda c: c[0]):
-                if agent_form(a):
-                    return k, txt
+            chain = self.passive_agents(here, e)
+            if chain:
+                a, b, k, txt, ok = next((c for c in chain if c[2] == "law_applier"), chain[0])
+                return k, txt
         for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
-            if ok and (not modal_passive or agent_form(a)):
+            if ok and (not modal_passive or self._agent_form(a)):
                 return k, txt
         right = [c for c in here if c[0] >= e and c[1] <= se]
         for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
@@ -453,13 +453,13 @@ class _Ctx:
                 # a trigger opening its sentence is an adverbial before the subject («При необходимости орган …»)
                 # or, as the agent of a decision, in the genitive after «(по) решению (решением)» («прекращается
                 # решением органа»)
-                if agent_form(a, ("решением", "решению")) or (s - ss <= 1 and ok and a - e <= 2):
+                if self._agent_form(a, ("решением", "решению")) or (s - ss <= 1 and ok and a - e <= 2):
                     return k, txt
             elif ok:
                 # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
                 return k, txt
         if self.lead is not None and len(self.lead) and not self.is_lead:
-            lead_c = candidates(self.lead, self.lead_spans)
+            lead_c = self._names(self.lead, self.lead_spans)
             for a, b, k, txt, ok in sorted(lead_c, key=lambda c: -c[1]):
                 if ok:
                     return k, txt
@@ -467,10 +467,43 @@ class _Ctx:
                 self._modal_passive(ss, se):
             return "implied", ""
         if self.head is not None and len(self.head):
-            head_c = candidates(self.head, self.head_spans)
+            head_c = self._names(self.head, self.head_spans)
             if head_c:
                 return head_c[0][2], head_c[0][3]
         return "none", ""
+
+    def _agent_form(self, a: int, decision_forms=("решением", "решению", "решения")) -> bool:
+        """The name at token a is the agent of a passive: instrumental, or the genitive after «(по) решению»."""
+        return _ru_instrumental(self.doc[a].text.lower()) or (a > 0 and self.doc[a - 1].lower_ in decision_forms)
+
+    def passive_agents(self, names: list[tuple], e: int) -> list[tuple]:
+        """The agents listed right after a passive ending at token e («может быть освобожден судом, органом,
+        уполномоченным …»): candidate names (start, end, kind, text, case_ok) in order."""
+        chain, pos = [], e
+        for c in sorted((c for c in names if c[0] >= e), key=lambda c: c[0]):
+            between = self.doc[pos:c[0]]
+            if not self._agent_form(c[0]) or len(between) > (3 if chain else 1) or \
+                    (chain and any(t.lower_ not in _AGENT_JOINERS for t in between)):
+                break
+            chain.append(c)
+            pos = c[1]
+        return chain
+
+    def court_beside_official(self, s: int, e: int) -> bool:
+        """A court is named as an alternative agent beside an official body («продлен судом или органом»):
+        the decision is then the official's too."""
+        if self.rs.lang == "ru":
+            kinds = {c[2] for c in self.passive_agents(self._names(self.doc, self.spans), e)}
+        else:
+            # Kyrgyz names the agents before the verb: «сот же ыйгарым укуктуу орган тарабынан …»
+            ss, _ = self.sentence(s)
+            names = [c for c in self._names(self.doc, self.spans) if ss <= c[0] and c[1] <= s]
+            kinds = set()
+            for a, b, k, *_ in sorted(names, key=lambda c: -c[0]):
+                if kinds and self.doc[b].lower_ not in _KY_AGENT_JOINERS:
+                    break
+                kinds.add(k)
+        return {"court", "law_applier"} <= kinds
 
     def _modal_passive(self, ss: int, se: int) -> bool:
         """The sentence's decision is an impersonal «может (могут) быть + participle» («разрешение может быть
@@ -503,6 +536,8 @@ def _holds(cond: dict, ctx: _Ctx, s: int, e: int, actor_kind: str) -> bool:
     if "negated" in cond:
         return ctx.negated(s, e) == bool(cond["negated"])
     if "has" in cond:
+        if cond.get("except_beside_official") and ctx.court_beside_official(s, e):
+            return False
         return ctx.has(cond["has"], cond.get("where", "clause"), s, e, cond.get("within"))
     raise ValueError(f"unknown condition {cond}")
 

@@ -129,3 +129,12 @@ def test_threshold_prefers_precision_but_not_at_any_cost():
                              0.6: row(0.90, 0.20, 25, 3)}) == 0.5
     # none does: the best F0.5, not the best precision bought with half the recall
     assert choose_threshold({0.35: row(0.68, 0.60, 75, 36), 0.6: row(0.71, 0.34, 42, 17)}) == 0.35
+
+    def counted(tp, fp, fn):
+        p, r = tp / (tp + fp), tp / (tp + fn)
+        return {"any": (p, r, 2 * p * r / (p + r), tp, fp, fn), "micro": (p, r, 2 * p * r / (p + r), tp, fp, fn)}
+
+    # F0.5 within one standard error of the best (one clause apart on 154 positives): the best F1 among them
+    assert choose_threshold({0.35: counted(76, 50, 78), 0.55: counted(56, 25, 98)}) == 0.35
+    # a clear F0.5 lead stands, although the other threshold has the better F1
+    assert choose_threshold({0.35: counted(76, 90, 78), 0.55: counted(56, 20, 98)}) == 0.55
