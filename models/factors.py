@@ -341,8 +341,9 @@ def choose_threshold(table: dict, min_precision: float = 0.8) -> float:
         return max(ok)[2]
     fb = {t: f_beta(v["any"][0], v["any"][1]) for t, v in table.items()}
     best = max(fb.values())
-    p, r, f, tp, fp, fn = table[max(fb, key=fb.get)]["any"]
-    se = math.sqrt(best * (1 - best) / (tp + fn)) if tp + fn else 0.0
+    top = table[max(fb, key=fb.get)]["any"]
+    positives = top[3] + top[5]         # tp + fn
+    se = math.sqrt(best * (1 - best) / positives) if positives else 0.0
     return max((v["any"][2], fb[t], t) for t, v in table.items() if fb[t] >= best - se)[2]
 
 

@@ -36,7 +36,8 @@ CLAUSE_FACTORS = (
 # Guideline §6.3: sub-types of Decree 96 item 3 «а», collapsed into broad_discretion for evaluation.
 COLLAPSE = {"missing_deadline": "broad_discretion", "duplicate_powers": "broad_discretion"}
 _SENT_END = {".", ";", "!", "?"}
-# words that join listed agents of one passive verb («судом, органом или должностным лицом»)
+# words that join listed agents of one passive verb («судом, органом или должностным лицом»; Kyrgyz
+# «сот же ыйгарым укуктуу орган тарабынан»)
 _AGENT_JOINERS = {",", "и", "или", "либо", "а", "также"}
 _KY_AGENT_JOINERS = {",", "же", "жана", "болбосо"}
 # token attributes a pattern's anchor word may be given in, and how to read them off a token
@@ -565,9 +566,9 @@ def _hits_for(ctx: _Ctx, from_lead_in: bool = False) -> list[Hit]:
         key = (rid, s)
         if key not in best or e < best[key][1]:
             best[key] = (s, e)
-    per_rule: dict[str, list] = {}
     if not best:
         return []
+    per_rule: dict[str, list] = {}
     for (rid, _), (s, e) in best.items():
         per_rule.setdefault(rid, []).append(ctx.doc[s:e])
     # overlapping triggers of one rule («по иным основаниям» / «иным основаниям») count once: the longest
