@@ -458,6 +458,26 @@ def silver_diagnostics(folds: int = 3, top: tuple[int, ...] = (5, 10, 20, 40), l
     return out
 
 
+def print_cross_validation(echo=print, log=lambda *_: None) -> None:
+    """The validated figures per language (the job of `taraza evaluate` and `python -m models.factors cv`): rules
+    alone and rules + model at the threshold cross-validation chooses, and what the shipped artifact runs with."""
+    rows = load_annotations(log=log)
+    shipped = load()
+    echo(f"\n== cross-validation on the training annotations ({len(rows)} clauses) ==")
+    for lang, items, _, res in cross_validate_languages(rows, log=log):
+        t = choose_threshold(res["combined"])
+        echo(f"  {lang}: n={len(items)} folds={res['folds']} threshold={t}")
+        echo(f"    rules alone : {_brief(res['rules'][t])}")
+        echo(f"    rules+model : {_brief(res['combined'][t])}")
+        if shipped is not None:
+            # what the analyzer actually runs with (models/artifacts): a language without a model is
+            # decided by its rules at the rules' own threshold
+            ts, with_model = shipped.threshold_for(lang), lang in shipped.langs
+            table = res["combined" if with_model else "rules"]
+            if ts in table:
+                echo(f"    as shipped  : {'rules+model' if with_model else 'rules alone'} at {ts}: {_brief(table[ts])}")
+
+
 def train(path: Path = ANNOTATIONS, out: Path = ARTIFACT, log=print) -> dict:
     import joblib
 
@@ -600,10 +620,7 @@ if __name__ == "__main__":
     if cmd == "train":
         _module.train()
     elif cmd == "cv":
-        for lang, items, _, cv in _module.cross_validate_languages(_module.load_annotations(), log=print):
-            t = _module.choose_threshold(cv["combined"])
-            print(lang, len(items), f"folds={cv['folds']}", "rules", _module._brief(cv["rules"][t]),
-                  "combined", _module._brief(cv["combined"][t]), "t", t)
+        _module.print_cross_validation(print, log=print)
     elif cmd == "silver-cv":
         _module.silver_diagnostics()
     else:

@@ -365,6 +365,11 @@ class _Ctx:
         return self.rs.lexicon_spans(self.head) if self.head is not None and len(self.head) else {}
 
     @cached_property
+    def names(self) -> list[tuple[int, int, str, str, bool]]:
+        """The actors named in the clause (``_names``), for every trigger of it."""
+        return self._names(self.doc, self.spans)
+
+    @cached_property
     def _sentences(self) -> tuple[list[int], list[tuple[int, int]]]:
         doc = self.doc
         bounds = [0] + [t.i + 1 for t in doc if t.text in _SENT_END] + [len(doc)]
@@ -432,7 +437,7 @@ class _Ctx:
         """(kind, text) of who acts for the trigger at tokens s..e."""
         ss, se = self.sentence(s)
         lang_ru = self.rs.lang == "ru"
-        here = self._names(self.doc, self.spans)
+        here = self.names
         left = [c for c in here if ss <= c[0] and c[1] <= s]
         # «может (могут) быть + participle»: the nominative before it is what the decision is about
         # («Граждане … могут быть допущены», «брак может быть восстановлен»), not who decides; the one who
@@ -494,11 +499,11 @@ class _Ctx:
         """A court is named as an alternative agent beside an official body («продлен судом или органом»):
         the decision is then the official's too."""
         if self.rs.lang == "ru":
-            kinds = {c[2] for c in self.passive_agents(self._names(self.doc, self.spans), e)}
+            kinds = {c[2] for c in self.passive_agents(self.names, e)}
         else:
             # Kyrgyz names the agents before the verb: «сот же ыйгарым укуктуу орган тарабынан …»
             ss, _ = self.sentence(s)
-            names = [c for c in self._names(self.doc, self.spans) if ss <= c[0] and c[1] <= s]
+            names = [c for c in self.names if ss <= c[0] and c[1] <= s]
             kinds = set()
             for a, b, k, *_ in sorted(names, key=lambda c: -c[0]):
                 if kinds and self.doc[b].lower_ not in _KY_AGENT_JOINERS:

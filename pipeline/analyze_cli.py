@@ -437,24 +437,9 @@ def evaluate_factors(dev: Path, cv: bool) -> dict:
     click.echo("\nRussian:")
     _confusion(*ru_conf)
     if cv:
-        from models.factors import _brief, choose_threshold, cross_validate_languages, load, load_annotations
+        from models.factors import print_cross_validation
 
-        rows = load_annotations(log=lambda m: None)
-        shipped = load()
-        click.echo(f"\n== cross-validation on the training annotations ({len(rows)} clauses) ==")
-        for lang, items, _, res in cross_validate_languages(rows):
-            t = choose_threshold(res["combined"])
-            click.echo(f"  {lang}: n={len(items)} folds={res['folds']} threshold={t}")
-            click.echo(f"    rules alone : {_brief(res['rules'][t])}")
-            click.echo(f"    rules+model : {_brief(res['combined'][t])}")
-            if shipped is not None:
-                # what the analyzer actually runs with (models/artifacts): a language without a model is
-                # decided by its rules at the rules' own threshold
-                ts, with_model = shipped.threshold_for(lang), lang in shipped.langs
-                table = res["combined" if with_model else "rules"]
-                if ts in table:
-                    click.echo(f"    as shipped  : {'rules+model' if with_model else 'rules alone'} at {ts}: "
-                               f"{_brief(table[ts])}")
+        print_cross_validation(click.echo)
     return results
 
 
