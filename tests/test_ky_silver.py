@@ -56,21 +56,63 @@ def model():
     return m
 
 
-def test_kyrgyz_decision_is_recorded_and_consistent(model):
+def test_kyrgyz_silver_set_is_recorded(model):
     ky = model.meta["cv"]["ky"]
     silver = ky["silver"]
-    # the silver model was trained and tested: a real silver set, every Kyrgyz gold clause a test clause
+    # the silver model was trained and tested: a real silver set, every Kyrgyz gold clause a test clause,
+    # labelled by the Russian analyzer as shipped
     assert silver["clauses"] > 10000 and 100 < silver["positives"] < silver["clauses"] / 10
     assert ky["folds"] == "silver" and ky["n"] >= 600
-    # shipped only if it beat the rules alone on gold by more than one standard error of their F1;
-    # otherwise Kyrgyz keeps the rules' own threshold
-    f_rules = silver["rules_at_default"]["any_f1"]
-    beat = silver["combined_at_chosen"]["any_f1"] > f_rules + (f_rules * (1 - f_rules) / ky["positives"]) ** 0.5
-    assert ky["model_used"] == beat == ("ky" in model.langs)
-    if not beat:
-        assert model.threshold_for("ky") == F.DEFAULT_THRESHOLD
+    assert silver["ru_threshold"] == model.threshold_for("ru")
     card = F.CARD.read_text(encoding="utf-8")
     assert "ky: model trained on silver labels" in card and f"{silver['clauses']} clauses" in card
+
+
+@pytest.mark.parametrize("lang", ["ru", "ky"])
+def test_shipping_decision_is_recorded_and_consistent(model, lang):
+    c = model.meta["cv"][lang]
+    # a model ships only if it beat the rules alone (each at its own threshold) by more than one standard
+    # error of the rules' F1; otherwise the language runs on its rules at their validated threshold
+    f_rules = c["rules"]["any_f1"]
+    beat = c["combined"]["any_f1"] > f_rules + (f_rules * (1 - f_rules) / c["positives"]) ** 0.5
+    assert c["model_used"] == beat == (lang in model.langs)
+    assert model.threshold_for(lang) == c["threshold"] == (c["combined"] if beat else c["rules"])["threshold"]
+
+
+def test_shipping_decision_needs_a_gain_beyond_one_standard_error():
+    def table(f1):           # one threshold; any = (P, R, F1, tp, fp, fn), precision too low for the 0.8 rule
+        return {0.4: {"any": (0.5, 0.5, f1, 50, 50, 50), "micro": (0.5, 0.5, f1, 50, 50, 50)}}
+
+    # rules 0.50 on 100 positives: one standard error is 0.05
+    assert F.shipping_decision({"rules": table(0.50), "combined": table(0.54), "model": object()}, 100) == (False, 0.4)
+    assert F.shipping_decision({"rules": table(0.50), "combined": table(0.56), "model": object()}, 100) == (True, 0.4)
+    # too few positives to choose anything: the rules' own scale
+    assert F.shipping_decision({"rules": table(0.50), "combined": table(0.9), "model": object()}, 10) == (
+        False, F.DEFAULT_THRESHOLD)
+
+
+def test_cross_validation_holds_out_whole_acts(monkeypatch):
+    # made-up clauses of six acts: each act's clauses are scored by a model that never saw that act
+    items = [{"text": f"made-up clause {a} {i}", "lang": "ru", "act": f"act{a}",
+              "labels": ["broad_discretion"] if i % 2 else []} for a in range(6) for i in range(8)]
+    rs = [{"broad_discretion": 0.5} if it["labels"] else {} for it in items]
+    seen = []
+
+    class Recording(F.LangModel):
+        def fit(self, train, rule_scores):
+            self.acts = {it.get("act") for it in train}
+            return super().fit(train, rule_scores)
+
+        def predict(self, test, rule_scores):
+            seen.append((self.acts, {it.get("act") for it in test}))
+            return super().predict(test, rule_scores)
+
+    monkeypatch.setattr(F, "LangModel", Recording)
+    res = F.cross_validate(items, rs)
+    assert res["folds"] == "5 by act" and all("any" in p for p in res["oof"])
+    assert len(seen) == 5 and all(not (train & test) for train, test in seen)
+    # without acts: stratified folds over clauses
+    assert F.cross_validate([{k: v for k, v in it.items() if k != "act"} for it in items], rs)["folds"] == 5
 
 
 def test_kyrgyz_made_up_clauses_keep_their_verdicts(model):
