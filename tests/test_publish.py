@@ -389,3 +389,23 @@ def test_serve_refuses_local_mode_on_a_public_interface(site):
 
     result = CliRunner().invoke(main, ["serve", str(site["path"]), "--local", "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "127.0.0.1" in result.output
+
+
+def test_client_errors_render_the_error_page_without_a_console_traceback(ds, capsys):
+    # a mistyped table: Datasette's own 404 page, and nothing dumped on the server console
+    r = get(ds, "/taraza/no_such_table")
+    assert r.status_code == 404 and "Table not found" in r.text
+    assert get(ds, "/taraza/no_such_table.json").json()["status"] == 404
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and "NotFound" not in out.out + out.err
+
+
+def test_server_errors_keep_their_console_traceback(ds, capsys):
+    from datasette import handle_exception as default
+
+    try:
+        raise RuntimeError("made-up server failure")
+    except RuntimeError:
+        default.rich.get_console().print_exception(show_locals=False)
+    out = capsys.readouterr()
+    assert "made-up server failure" in out.out + out.err
