@@ -501,12 +501,19 @@ class _Ctx:
         if self.rs.lang == "ru":
             kinds = {c[2] for c in self.passive_agents(self.names, e)}
         else:
-            # Kyrgyz names the agents before the verb: «сот же ыйгарым укуктуу орган тарабынан …»
+            # Kyrgyz names the agents (or the subject) before the verb: «сот же ыйгарым укуктуу орган тарабынан …»,
+            # «органдын же соттун чечими боюнча …», «сот, ыйгарым укуктуу орган … тааныбашы мүмкүн»; a name in
+            # another oblique case between them and the verb («укук бузуучунун инсандыгынан») is not an agent
             ss, _ = self.sentence(s)
             names = [c for c in self.names if ss <= c[0] and c[1] <= s]
             kinds = set()
-            for a, b, k, *_ in sorted(names, key=lambda c: -c[0]):
-                if kinds and self.doc[b].lower_ not in _KY_AGENT_JOINERS:
+            for a, b, k, _, case_ok in sorted(names, key=lambda c: -c[0]):
+                if not kinds:
+                    nxt = self.doc[b].lower_ if b < len(self.doc) else ""
+                    if case_ok or nxt == "тарабынан" or nxt.startswith("чечим"):
+                        kinds.add(k)
+                    continue
+                if self.doc[b].lower_ not in _KY_AGENT_JOINERS:
                     break
                 kinds.add(k)
         return {"court", "law_applier"} <= kinds
