@@ -1,6 +1,6 @@
 """The corruption-factor model: a calibrated "has any factor" logistic regression over word and character
 n-grams plus the rule scores of pipeline/analyze.py, which re-ranks and suppresses the rules' hits (it never
-flags a clause on its own: with ~150 positive clauses a per-factor model adds more noise than findings),
+flags a clause on its own: with ~200 positive clauses a per-factor model adds more noise than findings),
 trained on the stand-off annotations in ``corpus/annotations/factors-ru.jsonl`` (Russian). Kyrgyz has too
 few gold positives for that, so its model is trained on a *silver* set (models.ky_silver: ~14,000 Kyrgyz
 clauses of the parallel codes labelled with what the Russian analyzer flags on their Russian counterparts,

@@ -509,7 +509,7 @@ class _Ctx:
             kinds = set()
             for a, b, k, _, case_ok in sorted(names, key=lambda c: -c[0]):
                 if not kinds:
-                    nxt = self.doc[b].lower_ if b < len(self.doc) else ""
+                    nxt = self.doc[b].lower_        # b <= s: the trigger follows
                     if case_ok or nxt == "тарабынан" or nxt.startswith("чечим"):
                         kinds.add(k)
                     continue
