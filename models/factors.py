@@ -220,12 +220,12 @@ class FactorModel:
         self.thresholds = thresholds
         self.meta = meta
 
-    @property
-    def threshold(self) -> float:
-        return self.thresholds.get("ru", DEFAULT_THRESHOLD)
-
     def threshold_for(self, lang: str) -> float:
         return self.thresholds.get(lang, DEFAULT_THRESHOLD)
+
+    def describe(self, lang: str) -> str:
+        """What decides a language's flags, for printouts: «rules alone at 0.4», «rules+model at 0.35»."""
+        return f"{'rules+model' if lang in self.langs else 'rules alone'} at {self.threshold_for(lang)}"
 
     @property
     def version(self) -> str:
@@ -364,6 +364,11 @@ def choose_threshold(table: dict, min_precision: float = 0.8) -> float:
     return max((v["any"][2], fb[t], t) for t, v in table.items() if fb[t] >= best - se)[2]
 
 
+def chosen_thresholds(cv: dict) -> tuple[float, float]:
+    """The thresholds validation chooses for the rules alone and for rules + model."""
+    return choose_threshold(cv["rules"]), choose_threshold(cv["combined"])
+
+
 def shipping_decision(cv: dict, positives: int) -> tuple[bool, float]:
     """Whether a language's model ships, and the threshold the analyzer then runs at. The model must beat
     the rules alone, each at the threshold validation chooses for it, by more than one standard error of the
@@ -373,7 +378,7 @@ def shipping_decision(cv: dict, positives: int) -> tuple[bool, float]:
     MIN_POSITIVES_FOR_THRESHOLD positives nothing is chosen and the rules keep their own scale."""
     if positives < MIN_POSITIVES_FOR_THRESHOLD:
         return False, DEFAULT_THRESHOLD
-    t_rules, t_comb = choose_threshold(cv["rules"]), choose_threshold(cv["combined"])
+    t_rules, t_comb = chosen_thresholds(cv)
     f_rules, f_comb = cv["rules"][t_rules]["any"][2], cv["combined"][t_comb]["any"][2]
     use = "model" in cv and f_comb > f_rules + math.sqrt(f_rules * (1 - f_rules) / positives)
     return use, (t_comb if use else t_rules)
@@ -501,17 +506,17 @@ def print_cross_validation(echo=print, log=lambda *_: None) -> None:
     shipped = load()
     echo(f"\n== cross-validation on the training annotations ({len(rows)} clauses) ==")
     for lang, items, _, res in cross_validate_languages(rows, log=log):
-        t_rules, t_comb = choose_threshold(res["rules"]), choose_threshold(res["combined"])
+        t_rules, t_comb = chosen_thresholds(res)
         echo(f"  {lang}: n={len(items)} folds={res['folds']}")
         echo(f"    rules alone at {t_rules} : {_brief(res['rules'][t_rules])}")
         echo(f"    rules+model at {t_comb} : {_brief(res['combined'][t_comb])}")
         echo(f"    decision     : {'rules+model' if res['use_model'] else 'rules alone'} at {res['threshold']}")
         if shipped is not None:
             # what the analyzer actually runs with (models/artifacts): a stale artifact shows here
-            ts, with_model = shipped.threshold_for(lang), lang in shipped.langs
-            table = res["combined" if with_model else "rules"]
+            ts = shipped.threshold_for(lang)
+            table = res["combined" if lang in shipped.langs else "rules"]
             if ts in table:
-                echo(f"    as shipped   : {'rules+model' if with_model else 'rules alone'} at {ts}: {_brief(table[ts])}")
+                echo(f"    as shipped   : {shipped.describe(lang)}: {_brief(table[ts])}")
 
 
 def train(path: Path = ANNOTATIONS, out: Path = ARTIFACT, log=print) -> dict:
@@ -523,7 +528,7 @@ def train(path: Path = ANNOTATIONS, out: Path = ARTIFACT, log=print) -> dict:
     langs, cv_report, thresholds = {}, {}, {}
     for lang, items, rs, cv in cross_validate_languages(rows, log=log):
         positives = sum(bool(it["labels"]) for it in items)
-        t_rules, t_comb = choose_threshold(cv["rules"]), choose_threshold(cv["combined"])
+        t_rules, t_comb = chosen_thresholds(cv)
         report = {"n": len(items), "positives": positives, "folds": cv["folds"],
                   "rules": {"threshold": t_rules, **_brief(cv["rules"][t_rules])},
                   "combined": {"threshold": t_comb, **_brief(cv["combined"][t_comb])},

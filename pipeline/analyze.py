@@ -23,6 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from models.factors import DEFAULT_THRESHOLD as RULES_ONLY_THRESHOLD  # the rules' own scale, without a model
 from rules import load_yaml
 
 from .document import AsDict
@@ -669,8 +670,6 @@ def rule_scores(hits: list[Hit]) -> dict[str, float]:
 
 # ---------------------------------------------------------------------------------------------------------
 # Rules + model → flags with explanations
-
-RULES_ONLY_THRESHOLD = 0.5
 
 
 @dataclass

@@ -434,8 +434,8 @@ def evaluate_factors(dev: Path, cv: bool) -> dict:
     from .analyze import RULES_ONLY_THRESHOLD, _model
 
     model = _model()
-    shipped = ", ".join(f"{lang} {'rules+model' if model is not None and lang in model.langs else 'rules alone'} at "
-                        f"{model.threshold_for(lang) if model is not None else RULES_ONLY_THRESHOLD}" for lang in ("ru", "ky"))
+    shipped = ", ".join(f"{lang} {model.describe(lang) if model is not None else f'rules alone at {RULES_ONLY_THRESHOLD}'}"
+                        for lang in ("ru", "ky"))
     click.echo(f"development set: {dev}")
     _print_side_by_side(f"dev set, the analyzer as shipped ({shipped}; missing_deadline, duplicate_powers scored "
                         "as broad_discretion)", results)
