@@ -30,7 +30,7 @@ _KY_ORDINAL = re.compile(r"-\s*(жыл|ай|күн|пункт|берене|ян�
 
 @dataclass
 class Figure(AsDict):
-    value: str          # normalised as written: «5788», «5,7 млрд сом», «70%+»
+    value: str          # normalised: «5788», «6478» for «6 тысяч 478», «5,7 млрд сом», «70%+»
     number: float       # multipliers applied: 5.7e9
     unit: str           # canonical unit from rules/figures.yml, or ""
     qualifier: str      # more | less | about | up_to | ""
@@ -54,6 +54,7 @@ def load_rules(path: str | None = None) -> dict:
         "q_after": {k.lower(): v for k, v in data["qualifiers_after"].items()},
         "marks": data["qualifier_marks"],
         "value_suffix": data.get("value_suffix") or {},
+        "written": {float(k): v for k, v in (data.get("multiplier_written") or {}).items()},
         "year_lo": int(nf["year_range"][0]),
         "year_hi": int(nf["year_range"][1]),
         "after_words": {w.lower() for w in nf["after_words"]},
@@ -125,9 +126,11 @@ def extract_figures(text: str, lang: str = "ru") -> list[Figure]:
                 factor = r["mult"][w[0]]
                 mult_total += cur_value * factor
                 cur_value = 0.0
-                # a Kyrgyz case ending on the multiplier is grammar, not part of the value: «1,5 миңден» → «1,5 миң»
-                parts.append(next((w[0][:k] for k in range(len(w[0]) - 1, 1, -1)
-                                   if w[0][:k] in r["mult"] and _KY_CASE.match(w[0][k:])), w[0]))
+                # one spelling per factor («миллиона», «млн.» → «млн»); a Kyrgyz case ending on the multiplier is
+                # grammar, not part of the value: «1,5 миңден» → «1,5 миң»
+                parts.append(r["written"].get(factor) or next(
+                    (w[0][:k] for k in range(len(w[0]) - 1, 1, -1) if w[0][:k] in r["mult"] and _KY_CASE.match(w[0][k:])),
+                    w[0]))
                 end = c.pos = w[2]
                 nxt = c.peek_number()
                 if nxt:
@@ -142,6 +145,8 @@ def extract_figures(text: str, lang: str = "ru") -> list[Figure]:
         total = mult_total + cur_value
         # years and date parts are not figures (unless a multiplier or unit makes them one)
         has_mult = len(parts) > 1
+        if len(parts) == 3 and cur_value and total < 1e6 and total.is_integer():
+            parts = [str(int(total))]   # «6 тысяч 478» is the exact number 6478, written in digits
         nxt_word = _Cursor(text_l, end).peek_word()
         if not has_mult:
             if "," not in raw and " " not in raw and r["year_lo"] <= number <= r["year_hi"] and number.is_integer():

@@ -75,9 +75,9 @@ _RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)?")
 
 
 def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
-    """Russian status cues read off word forms (pymorphy3): short passive past participles and past
-    perfective verbs → done, present-tense reflexive verbs → in progress, any of them after «не» → not done
-    (rules and exceptions in ``morphology``)."""
+    """Russian status cues read off word forms (pymorphy3): short passive past participles and past verbs
+    (perfective strongly, imperfective weakly) → done, present-tense reflexive and, weakly, active verbs → in
+    progress, any of them after «не» → not done (rules and exceptions in ``morphology``)."""
     from .lexicon import _morph
 
     spec = load_morphology()
@@ -98,6 +98,13 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
         elif ("VERB" in tag and "pres" in tag and "impf" in tag and p.normal_form.endswith(("ся", "сь"))
               and p.normal_form not in spec.get("present_reflexive", {}).get("except", [])):
             kind = "present_reflexive"
+        elif ("VERB" in tag and "past" in tag and "impf" in tag
+              and p.normal_form not in spec.get("past_imperfective", {}).get("except", [])):
+            kind = "past_imperfective"
+        elif ("VERB" in tag and "pres" in tag and "impf" in tag and "3per" in tag
+              and not p.normal_form.endswith(("ся", "сь"))
+              and p.normal_form not in spec.get("present_active", {}).get("except", [])):
+            kind = "present_active"
         if kind and kind in spec:
             negated = prev == "не" and m.start() - prev_end <= 1
             if negated and "negated" in spec:

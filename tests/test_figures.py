@@ -10,7 +10,8 @@ def values(text, lang="ru"):
 
 @pytest.mark.parametrize("text,value,number,unit,qualifier", [
     ("Обучено 5 788 человек.", "5788", 5788, "человек", ""),
-    ("из них 6 тысяч 478 поставщиков", "6 тысяч 478", 6478, "", ""),
+    ("из них 6 тысяч 478 поставщиков", "6478", 6478, "", ""),
+    ("проверено 1 тыс. 250 деклараций", "1250", 1250, "", ""),
     ("доля составила 18,96% от общего числа", "18,96%", 18.96, "%", ""),
     ("возвращено более 2 млрд сомов в бюджет", "2 млрд сом+", 2e9, "сом", "more"),
     ("сумма 1 млрд 324 млн сомов", "1 млрд 324 млн сом", 1.324e9, "сом", ""),
@@ -31,12 +32,22 @@ def test_russian_figures(text, value, number, unit, qualifier):
     ("2015-жылы 3 549 адам окутулду", "3549", ""),
     # a case ending on the multiplier itself: the qualifier still follows, the value drops the ending
     ("1,5 миңден ашык арыз каралды", "1,5 миң+", "more"),
-    ("5 миллиондон ашык сом үнөмдөлдү", "5 миллион сом+", "more"),
+    ("5 миллиондон ашык сом үнөмдөлдү", "5 млн сом+", "more"),
 ])
 def test_kyrgyz_figures_with_qualifiers_after_the_number(text, value, qualifier):
     figs = extract_figures(text, "ky")
     assert [f.value for f in figs] == [value]
     assert figs[0].qualifier == qualifier
+
+
+def test_one_spelling_per_multiplier_in_both_languages():
+    # the same amount reads the same whatever the case, abbreviation or language of the passage
+    assert values("ущерб 1 миллиард 324 миллиона сомов") == ["1 млрд 324 млн сом"]
+    assert values("бюджетке 1 миллиард 324 миллион сом кайтарылды", "ky") == ["1 млрд 324 млн сом"]
+    assert values("үнөмдөлгөн каражат 5,7 млрд. сом", "ky") == ["5,7 млрд сом"]
+    # thousands with no remainder stay as written; a larger part after them is a new figure
+    assert values("около 11 тысяч НКО") == ["~11 тысяч"]
+    assert values("2 млн 300 тыс. сомов") == ["2 млн 300 тыс. сом"]
 
 
 def test_years_dates_and_reference_numbers_are_not_figures():

@@ -65,6 +65,18 @@ def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
     ("Министрлик үч семинар өткөрдү.", "ky", "done"),
     ("Этика кодекси бекитилсин.", "ky", "done"),
     ("Мыйзам долбоору Жогорку Кеңештин кароосунда.", "ky", "in_progress"),
+    # past imperfective: activity carried out in the period; present active: work going on
+    ("В отчетном периоде проводились семинары для служащих.", "ru", "done"),
+    ("Министерство осуществляет мониторинг деклараций.", "ru", "in_progress"),
+    ("Комиссия находится в Бишкеке и имеет пять членов.", "ru", "unclear"),
+    ("Суд рассматривал дело три месяца.", "ru", "unclear"),
+    ("Количество обученных составило 1 200 человек.", "ru", "done"),
+    ("Мероприятие носит формальный характер.", "ru", "not_done"),
+    # Kyrgyz: the pluperfect; the present-future passive closing a sentence; «-ган эмес», «-бай калды»
+    ("Семинар 2016-жылы өткөрүлгөн эле.", "ky", "done"),
+    ("Декларацияларга мониторинг жыл сайын жүргүзүлөт.", "ky", "in_progress"),
+    ("Иш-чара аткарылган эмес.", "ky", "not_done"),
+    ("Иш-чара каржы жоктугунан аткарылбай калды.", "ky", "not_done"),
 ])
 def test_classify_word_forms(text, lang, status):
     assert classify_status(text, lang).status == status
