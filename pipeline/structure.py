@@ -318,17 +318,25 @@ def _collect_clauses(tree: list[Node], text: str) -> list[Clause]:
             lead_in="\n".join(lead_in), section=ctx.get("section", ""), chapter=ctx.get("chapter", ""),
         ))
 
-    def walk(nodes: list[Node], path: list[str], ctx: dict, lead_in: list[str]):
+    def walk(nodes: list[Node], path: list[str], ctx: dict, lead_in: list[str], run_lead: str | None = None):
         paragraphs = [n for n in nodes if n.kind == "paragraph"]
         outer_lead = lead_in
         for k, node in enumerate(nodes):
             # «...следующие понятия:» as an unnumbered paragraph introduces the list items that follow it
             if node.kind == "paragraph":
                 nxt = nodes[k + 1] if k + 1 < len(nodes) else None
-                lead_in = outer_lead
-                if _line_at(text, node.start).rstrip().endswith(":") and nxt is not None and nxt.kind != "paragraph":
+                line = _line_at(text, node.start).rstrip()
+                lead_in = outer_lead + [run_lead] if run_lead else outer_lead
+                if line.endswith(":") and nxt is not None and nxt.kind != "paragraph":
                     lead_in = outer_lead + [_line_at(text, node.start)]
                     continue
+                # unmarked list paragraphs («…, если они:» then «уклоняются …;» … «… детей.»): each has the
+                # paragraph before the run as its lead-in, which stays a clause of its own (it states the rule);
+                # the run ends with the paragraph that closes its sentence
+                if line.endswith(":") and nxt is not None:
+                    run_lead = _line_at(text, node.start)
+                elif run_lead and not line.endswith((";", ",")):
+                    run_lead = None
             if node.kind == "section":
                 walk(node.children, path, {**ctx, "section": node.number}, [])
             elif node.kind == "chapter":
@@ -353,7 +361,9 @@ def _collect_clauses(tree: list[Node], text: str) -> list[Clause]:
                 if not is_lead_in and (node_path or own_text) and not NOTE.match(own_text):
                     emit(Node(node.kind, node.number, "", node.start, node.end), node_path or path, ctx, lead_in)
                 child_lead = lead_in + [own_text] if is_lead_in else lead_in
-                walk(node.children, node_path, ctx, child_lead)
+                # a numbered unit ending in «:» whose list is unmarked paragraphs («2. … за исключением случаев:»)
+                child_run = own_text if own_text.rstrip().endswith(":") and not is_lead_in else None
+                walk(node.children, node_path, ctx, child_lead, child_run)
 
     walk(tree, [], {}, [])
     # a paragraph's own span is its line; node.end of numbered units covers their children: trim to the line
