@@ -41,7 +41,7 @@ def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Patt
     data = _rules(path)
     out: dict = {}
     for status, by_lang in data["cues"].items():
-        if status not in _CAUTION:
+        if status not in _CAUTION and status != "neutral":
             raise ValueError(f"{path or RULES}: unknown status {status!r}")
         for lang, cues in by_lang.items():
             out.setdefault(lang, {}).setdefault(status, [])
@@ -72,6 +72,7 @@ def load_morphology(path: str | None = None) -> dict:
 
 
 _RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)?")
+_KY_LETTER = re.compile(r"[ңөү]")
 
 
 def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
@@ -127,10 +128,13 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
         for status, patterns in cues.get(l, {}).items():
             for pat, w, draft in patterns:
                 for m in pat.finditer(text_n):
-                    if m.end() > m.start():
+                    # Kyrgyz cues read endings («-ды», «-ту»): in a Russian passage only words with a Kyrgyz
+                    # letter count («году.», «президенту.» end like a Kyrgyz past verb)
+                    if m.end() > m.start() and (l != "ky" or lang == "ky" or _KY_LETTER.search(m.group(0))):
                         hits.append((m.start(), m.end(), "done" if draft and draft_done else status, w))
-    # longest match wins where cues of different statuses overlap
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    # longest match wins where cues of different statuses overlap; on the same words the heavier (more
+    # specific) cue wins («токтотулду» listed as not done over the generic past passive)
+    hits.sort(key=lambda h: (-(h[1] - h[0]), -h[3], h[0]))
     kept: list[tuple[int, int, str, float]] = []
     for h in hits:
         if any(h[0] < k[1] and k[0] < h[1] and k[2] != h[2] for k in kept):
@@ -143,6 +147,8 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
         for h in _morphology_hits(text_n):
             if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
                 kept.append(h)
+    # `neutral` cues only hold their words («направлено на повышение …» states an aim, not a result)
+    kept = [k for k in kept if k[2] != "neutral"]
     scores = {s: 0.0 for s in _CAUTION}
     for _, _, status, w in kept:
         scores[status] += w

@@ -24,6 +24,23 @@ def test_classify(text, lang, status):
     assert classify_status(text, lang).status == status
 
 
+def test_a_measure_aim_is_no_result():
+    # «направлено на повышение …» and «… күчөтүүгө багытталган» state what a measure is for
+    assert classify_status("Мероприятие направлено на повышение прозрачности закупок.", "ru").status == "unclear"
+    assert classify_status("Иш-чара коомдук кеңештердин ишин күчөтүүгө багытталган.", "ky").status == "unclear"
+
+
+def test_kyrgyz_endings_do_not_read_russian_words():
+    # «году.», «президенту.» end like a Kyrgyz past verb (-ду, -ту)
+    r = classify_status("Систему обещают внедрить в 2017 году.", "ru")
+    assert r.status == "in_progress" and not any(s == "done" for s, _ in r.cues)
+
+
+def test_on_the_same_words_the_listed_cue_beats_the_generic_ending():
+    # «токтотулду» is a past passive (done by its ending) but listed as not done
+    assert classify_status("Каражат жетишсиздигинен улам иш токтотулду.", "ky").status == "not_done"
+
+
 def test_longest_cue_wins_over_the_cue_inside_it():
     r = classify_status("Обучение не проведено.", "ru")
     assert r.status == "not_done"
@@ -43,7 +60,7 @@ def test_aggregate_prefers_done_then_in_progress():
 
 def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
     data = yaml.safe_load(RULES.read_text(encoding="utf-8"))["cues"]
-    assert set(data) == {"done", "in_progress", "not_done"}
+    assert set(data) == {"done", "in_progress", "not_done", "neutral"}
     for status, by_lang in data.items():
         assert set(by_lang) == {"ru", "ky"}, status
         for cues in by_lang.values():
@@ -77,6 +94,13 @@ def test_rule_file_has_both_languages_for_every_status_and_valid_regexes():
     ("Декларацияларга мониторинг жыл сайын жүргүзүлөт.", "ky", "in_progress"),
     ("Иш-чара аткарылган эмес.", "ky", "not_done"),
     ("Иш-чара каржы жоктугунан аткарылбай калды.", "ky", "not_done"),
+    # mixed passages: partial completion, a check that found nothing, a system running since a date, «not yet»
+    ("Мероприятие исполнено частично: методика утверждена в трех министерствах.", "ru", "in_progress"),
+    ("В ходе проверки нарушений сроков рассмотрения обращений не выявлено.", "ru", "done"),
+    ("Иш-чара жарым-жартылай аткарылды.", "ky", "in_progress"),
+    ("Электрондук кезек 2016-жылдан бери бардык борборлордо иштеп келет.", "ky", "done"),
+    ("Өзгөртүүлөр Жогорку Кеңеш тарабынан кабыл алына элек.", "ky", "not_done"),
+    ("Семинарлар III кварталда өткөрүлмөк, бирок 2017-жылга жылдырылды.", "ky", "not_done"),
 ])
 def test_classify_word_forms(text, lang, status):
     assert classify_status(text, lang).status == status
@@ -112,3 +136,14 @@ def test_seed_plan_drafting_measures_are_told_from_amendments():
     assert asks_for_draft(measures["9.1"])          # «… мыйзамдын долбоорун иштеп чыгуу»
     assert not asks_for_draft(measures["1.1"])      # «… Мыйзамына … өзгөртүүлөрдү киргизүү»
     assert 0 < sum(map(asks_for_draft, measures.values())) < len(measures) / 4
+
+
+def test_made_up_status_set():
+    """160 made-up passages written for status by someone who had not seen the cues (RU 0.675, KY 0.700 before the
+    cues were revised on it, so these floors are no longer a held-out figure: they keep what was reached)."""
+    from pathlib import Path
+    data = yaml.safe_load((Path(__file__).parent / "fixtures" / "made-up-status-passages.yml").read_text(encoding="utf-8"))
+    for lang in ("ru", "ky"):
+        items = [p for p in data["passages"] if p["lang"] == lang]
+        ok = sum(classify_status(p["text"], lang).status == p["status"] for p in items)
+        assert ok / len(items) >= 0.8, (lang, ok, len(items))
