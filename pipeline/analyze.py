@@ -100,6 +100,8 @@ _KY_CASES: list[str] = []
 # before the passive «-л-/-н-», so «алат» (can), «болот» (is), «келген» (came) are not taken
 _KY_PASSIVE = re.compile(r"^\w{3,}(л|н)(ат|ет|от|өт|ган|ген|гон|гөн|уу|үү)"
                          r"(дар|дер|дор|дөр)?(ды|ди|ду|дү|да|де|до|дө|дан|ден|дон|дөн|га|ге|го|гө)?$")
+# an attributive participle (past «-ган», future «-уучу»), as after «… тарабынан бекитилген (бекитилүүчү)»
+_KY_PARTICIPLE = re.compile(r"\w{3,}(ган|ген|гон|гөн|кан|кен|кон|көн|уучу|үүчү)$")
 # the passive verbal noun before «мүмкүн»: passive -ыл/-ил/-ул/-үл/-н, or -л after a stem's last vowel
 # («кара-л-ыш-ы»; a stem of at least four letters, so that «сал-ыш-ы», «кал-ыш-ы» stay active), then
 # -ыш/-иш/-уш/-үш + possessive
@@ -451,6 +453,8 @@ class _Ctx:
                 a, b, k, txt, ok = next((c for c in chain if c[2] == "law_applier"), chain[0])
                 return k, txt
         for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
+            if not lang_ru and self._ky_attributive_agent(b, s):
+                continue
             if ok and (not modal_passive or self._agent_form(a)):
                 return k, txt
         right = [c for c in here if c[0] >= e and c[1] <= se]
@@ -463,7 +467,11 @@ class _Ctx:
                 if self._agent_form(a, ("решением", "решению")) or (s - ss <= 1 and ok and a - e <= 2):
                     return k, txt
             elif ok:
-                # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»)
+                # Kyrgyz: an adverbial opening the sentence stands before the subject («Зарыл болгон учурда орган ...»);
+                # but a person in the nominative of a «-ылышы мүмкүн» sentence is what the passive is about («Зарыл
+                # болгондо … күбө чакырылышы мүмкүн»), not who acts (as «может быть …» in RU)
+                if k == "person" and self._modal_passive(ss, se):
+                    continue
                 return k, txt
         if self.lead is not None and len(self.lead) and not self.is_lead:
             lead_c = self._names(self.lead, self.lead_spans)
@@ -478,6 +486,12 @@ class _Ctx:
             if head_c:
                 return head_c[0][2], head_c[0][3]
         return "none", ""
+
+    def _ky_attributive_agent(self, b: int, s: int) -> bool:
+        """The Kyrgyz name ending at token b is the agent of a participle that qualifies a noun («Министрлер
+        Кабинети тарабынан бекитилген жобо» = «положение, утвержденное Кабинетом Министров»), not the actor of
+        the sentence's predicate at s: its nominative form only marks the agent of «тарабынан»."""
+        return b + 1 < s and self.doc[b].lower_ == "тарабынан" and bool(_KY_PARTICIPLE.search(self.doc[b + 1].lower_))
 
     def _agent_form(self, a: int, decision_forms=("решением", "решению", "решения")) -> bool:
         """The name at token a is the agent of a passive: instrumental, or the genitive after «(по) решению»."""
