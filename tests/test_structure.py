@@ -91,6 +91,23 @@ def test_act_without_articles_numbers_points():
     assert st.header["act_type"] == "постановление" and st.header["act_number"] == "5"
 
 
+def test_unmarked_list_paragraphs_get_their_lead_in():
+    """Made up: a paragraph (or a numbered part) ending in «:» introduces list items written as plain paragraphs;
+    each item carries it as its lead-in up to the item that closes the sentence, and the introducing paragraph
+    stays a clause."""
+    st = parse_text(
+        "Статья 5. Отказ\nВ регистрации может быть отказано, если заявитель:\nне представил документы;\n"
+        "представил ложные сведения.\nРешение об отказе направляется заявителю.\n"
+        "Статья 6. Возврат\n1. Сбор не возвращается.\n2. Сбор возвращается в случаях:\nотзыва заявления;\n"
+        "отказа в регистрации.\n"
+    )
+    lead = {c.path: c.lead_in for c in st.clauses}
+    assert lead["ст. 5 абз. 1"] == ""
+    assert lead["ст. 5 абз. 2"] == lead["ст. 5 абз. 3"] == "В регистрации может быть отказано, если заявитель:"
+    assert lead["ст. 5 абз. 4"] == ""
+    assert lead["ст. 6 ч. 2 абз. 2"] == lead["ст. 6 ч. 2 абз. 3"] == "2. Сбор возвращается в случаях:"
+
+
 def test_parse_json_cli():
     result = CliRunner().invoke(main, ["parse", str(DOCX / "constitution-2021.ky.docx"), "--json"])
     assert result.exit_code == 0, result.output
