@@ -65,4 +65,12 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except subprocess.CalledProcessError as e:
+        # the step printed its own error; a server stopped by Ctrl-C or a signal is the normal end of `run`
+        if e.returncode < 0 or e.returncode == 130:
+            sys.exit(0 if e.cmd[1:2] == ["serve"] else (128 - e.returncode if e.returncode < 0 else e.returncode))
+        sys.exit(f"dev.py: step failed (exit {e.returncode}): {' '.join(e.cmd)}")
