@@ -70,7 +70,8 @@ if __name__ == "__main__":
     except KeyboardInterrupt:
         sys.exit(130)
     except subprocess.CalledProcessError as e:
-        # the step printed its own error; a server stopped by Ctrl-C or a signal is the normal end of `run`
-        if e.returncode < 0 or e.returncode == 130:
-            sys.exit(0 if e.cmd[1:2] == ["serve"] else (128 - e.returncode if e.returncode < 0 else e.returncode))
-        sys.exit(f"dev.py: step failed (exit {e.returncode}): {' '.join(e.cmd)}")
+        code = 128 - e.returncode if e.returncode < 0 else e.returncode   # a signal N as the shell reports it
+        if e.returncode < 0 or code == 130:
+            # stopped by Ctrl-C or a signal: the normal end of the server of `run`; the step's own code otherwise
+            sys.exit(0 if e.cmd[1:2] == ["serve"] else code)
+        sys.exit(f"dev.py: step failed (exit {code}): {' '.join(e.cmd)}")  # the step printed its own error

@@ -43,5 +43,6 @@ def main() -> None:
     print(f"{len(rows)} clauses of annotators {args.annotators}, rules alone at {RULES_ONLY_THRESHOLD}: has-any "
           f"P {p:.2f} R {rc:.2f} F1 {f1:.2f} (tp {tp}, fp {fp}, fn {fn})")
 
+
 if __name__ == "__main__":
     main()

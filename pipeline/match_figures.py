@@ -145,7 +145,7 @@ def extract_figures(text: str, lang: str = "ru") -> list[Figure]:
         total = mult_total + cur_value
         # years and date parts are not figures (unless a multiplier or unit makes them one)
         has_mult = len(parts) > 1
-        if len(parts) == 3 and cur_value and total < 1e6 and total.is_integer():
+        if len(parts) == 3 and factor == 1000 and cur_value and total.is_integer():
             parts = [str(int(total))]   # «6 тысяч 478» is the exact number 6478, written in digits
         nxt_word = _Cursor(text_l, end).peek_word()
         if not has_mult:

@@ -64,15 +64,32 @@ def asks_for_draft(measure_text: str) -> bool:
 
 @lru_cache(maxsize=4)
 def load_morphology(path: str | None = None) -> dict:
+    """{kind: {"status", "w", "except": frozenset of lemmas}} of the Russian word-form cues."""
     morph = (_rules(path).get("morphology") or {}).get("ru") or {}
     for name, spec in morph.items():
         if spec["status"] not in _CAUTION:
             raise ValueError(f"{path or RULES}: morphology {name}: unknown status {spec['status']!r}")
-    return morph
+    return {name: {**spec, "except": frozenset(spec.get("except") or ())} for name, spec in morph.items()}
 
 
 _RU_WORD = re.compile(r"[а-яё]+(?:-[а-яё]+)?")
 _KY_LETTER = re.compile(r"[ңөү]")
+
+
+def _verb_form(tag, lemma: str) -> str | None:
+    """The ``morphology`` kind of a Russian word form: a short passive past participle, a past verb by aspect, a
+    present imperfective verb reflexive or (third person) active; None for any other form."""
+    if "PRTS" in tag and "pssv" in tag and "past" in tag:
+        return "short_passive_participle"
+    if "VERB" not in tag:
+        return None
+    if "past" in tag:
+        return "past_perfective" if "perf" in tag else "past_imperfective" if "impf" in tag else None
+    if "pres" in tag and "impf" in tag:
+        if lemma.endswith(("ся", "сь")):
+            return "present_reflexive"
+        return "present_active" if "3per" in tag else None
+    return None
 
 
 def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
@@ -89,24 +106,8 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     for m in _RU_WORD.finditer(text_n):
         w = m.group(0)
         p = _morph().parse(w)[0]
-        tag = p.tag
-        kind = None
-        if "PRTS" in tag and "pssv" in tag and "past" in tag:
-            kind = "short_passive_participle"
-        elif ("VERB" in tag and "past" in tag and "perf" in tag
-              and p.normal_form not in spec.get("past_perfective", {}).get("except", [])):
-            kind = "past_perfective"
-        elif ("VERB" in tag and "pres" in tag and "impf" in tag and p.normal_form.endswith(("ся", "сь"))
-              and p.normal_form not in spec.get("present_reflexive", {}).get("except", [])):
-            kind = "present_reflexive"
-        elif ("VERB" in tag and "past" in tag and "impf" in tag
-              and p.normal_form not in spec.get("past_imperfective", {}).get("except", [])):
-            kind = "past_imperfective"
-        elif ("VERB" in tag and "pres" in tag and "impf" in tag and "3per" in tag
-              and not p.normal_form.endswith(("ся", "сь"))
-              and p.normal_form not in spec.get("present_active", {}).get("except", [])):
-            kind = "present_active"
-        if kind and kind in spec:
+        kind = _verb_form(p.tag, p.normal_form)
+        if kind in spec and p.normal_form not in spec[kind]["except"]:
             negated = prev == "не" and m.start() - prev_end <= 1
             if negated and "negated" in spec:
                 out.append((m.start() - 3, m.end(), spec["negated"]["status"], float(spec["negated"]["w"])))
