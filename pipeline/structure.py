@@ -239,7 +239,7 @@ class _TreeBuilder:
             self._push("subpoint", m.group("num"), ln, level=3)
             return
         if DASH.match(t):
-            parent = self._lead_in_parent()
+            parent = self._lead_in_parent() or self._listing_host()
             siblings = parent.children if parent else self._container()
             n = sum(1 for c in siblings if c.kind in ("item", "paragraph")) + (2 if parent is not None else 1)
             node = Node("item", str(n), "", ln.start, ln.end, text=t, level=(parent.level + 1) if parent is not None else 4)
@@ -266,6 +266,18 @@ class _TreeBuilder:
         for node in reversed(self.stack):
             if node.kind != "item" and node.text.rstrip().endswith(":"):
                 return node
+        return None
+
+    def _listing_host(self) -> Node | None:
+        """The numbered unit whose own unnumbered paragraph ends in «:» right before a dash item («3. …» /
+        «… может быть записана:» / «- …»): the items belong to that unit, after the paragraph that introduces
+        them, not to the article."""
+        host = self._paragraph_host()
+        if host is None or not host.children:
+            return None
+        last = host.children[-1]
+        if last.kind == "item" or (last.kind == "paragraph" and last.text.rstrip().endswith(":")):
+            return host
         return None
 
     def _paragraph_host(self) -> Node | None:

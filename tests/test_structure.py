@@ -108,6 +108,23 @@ def test_unmarked_list_paragraphs_get_their_lead_in():
     assert lead["ст. 6 ч. 2 абз. 2"] == lead["ст. 6 ч. 2 абз. 3"] == "2. Сбор возвращается в случаях:"
 
 
+
+def test_dash_items_after_a_parts_lead_in_paragraph_belong_to_the_part():
+    """Made up: a numbered part, then its own paragraph ending in «:», then dash items: the items are the part's
+    (addressed under it, with that paragraph as lead-in), and the paragraph after the list is the part's next
+    абзац with no lead-in; the part after it is numbered as before."""
+    st = parse_text(
+        "Статья 7. Сбор\n1. Сбор уплачивается до подачи заявления.\nОт сбора освобождаются:\n"
+        "- инвалиды I группы;\n- ветераны войны.\nСбор зачисляется в местный бюджет.\n2. Размер сбора устанавливается законом.\n"
+    )
+    by_path = {c.path: c for c in st.clauses}
+    assert [p for p in by_path if p.startswith("ст. 7")] == [
+        "ст. 7 ч. 1", "ст. 7 ч. 1 абз. 3", "ст. 7 ч. 1 абз. 4", "ст. 7 ч. 1 абз. 5", "ст. 7 ч. 2"]
+    assert by_path["ст. 7 ч. 1 абз. 3"].text == "- инвалиды I группы;"
+    assert by_path["ст. 7 ч. 1 абз. 4"].lead_in == "От сбора освобождаются:"
+    assert by_path["ст. 7 ч. 1 абз. 5"].text == "Сбор зачисляется в местный бюджет."
+    assert by_path["ст. 7 ч. 1 абз. 5"].lead_in == ""
+
 def test_parse_json_cli():
     result = CliRunner().invoke(main, ["parse", str(DOCX / "constitution-2021.ky.docx"), "--json"])
     assert result.exit_code == 0, result.output
