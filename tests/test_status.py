@@ -52,6 +52,13 @@ def test_kyrgyz_accusative_is_not_a_past_passive():
     assert classify_status("Планды бекитүү жөнүндө маселе", "ky").status == "unclear"
 
 
+def test_kyrgyz_locative_noun_is_not_the_progressive():
+    # made up: «жолугушууда» (at the meeting) ends like the progressive «талкууланууда» but stands inside its
+    # clause; the progressive is the predicate, last in its clause
+    assert classify_status("Жолугушууда министр жаңы тартипти сунуштады.", "ky").status == "done"
+    assert classify_status("Жаңы тартип министрликте талкууланууда, жыйынтыгы күзүндө белгилүү болот.", "ky").status == "in_progress"
+
+
 def test_aggregate_prefers_done_then_in_progress():
     assert aggregate_status(["not_done", "in_progress"]) == "in_progress"
     assert aggregate_status(["unclear", "done", "not_done"]) == "done"
