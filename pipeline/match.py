@@ -14,8 +14,12 @@ Method (../shared/docs/matching.md §5):
   Both term spaces also carry **glossary concepts** (``pipeline.glossary``: ``rules/glossary_ru_ky.yml`` plus
   the agency registry): «конфликт интересов» and «кызыкчылыктардын кагылышы» become the same token, which is
   what lets a Russian report meet a Kyrgyz plan where the lexicon mined from codes has no pair.
+* **Bodies named**: the ``agencies`` channel counts the bodies a passage's own words name among each measure's
+  responsible ones (by IDF over the measures): sibling measures and neighbouring tasks often differ in who
+  carries them out.
 * **Scoring**: cosine and BM25 per space; each channel is standardised across the plan's measures (z) and
-  the channels are summed with per-language-pair weights; agency and date priors add to that.
+  the channels are summed with per-language-pair weights (a channel flat for a passage leaves the sum); agency
+  and date priors add to that.
 * **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
   through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
 * **Abstention**: a logistic model over what the best measure looks like (``abstain_features``: how far it
@@ -519,6 +523,9 @@ class MeasureIndex:
             "shadow_bm25": _BM25(shadow_docs, bm.get("k1", 1.2), bm.get("b", 0.75)),
         }
         self.agency_ids = [measure_agency_ids(m) for m in self.measures]
+        # a body responsible for few measures says more than one named in half the plan (the ``agencies`` channel)
+        agency_df = Counter(a for ids in self.agency_ids for a in ids)
+        self.agency_idf = {a: math.log(len(self.measures) / n) for a, n in agency_df.items()}
         self.deadlines = [deadline_years(m) for m in self.measures]
         self.embed = None
         if embed if embed is not None else _EmbeddingChannel.available():
@@ -591,9 +598,23 @@ class MeasureIndex:
             "chars": self.spaces["chars"].scores(bags["chars"]),
             "terms_bm25": self.spaces["terms_bm25"].scores(bags["terms"]),
             "shadow_bm25": self.spaces["shadow_bm25"].scores(bags["shadow"]),
+            "agencies": self.agency_scores(text),
         }
         if self.embed is not None:
             out.update(self.embed.scores(text))
+        return out
+
+    def agency_scores(self, text: str) -> np.ndarray:
+        """The ``agencies`` channel: per measure, the bodies the passage's own words name (``find_agencies``, either
+        language) among the measure's responsible ones, each counted by its IDF over the plan's measures. Sibling
+        measures of a task and neighbouring tasks often differ in who carries them out («ЦИК и ГНС сверили отчеты
+        партий» is the monitoring measure, not the law amendment next to it). Unlike the agency prior (the reporting
+        body of the passage's metadata, which is responsible for many measures at once), this reads the text."""
+        named = set(find_agencies(text))
+        out = np.zeros(len(self.refs))
+        if named:
+            for i, ids in enumerate(self.agency_ids):
+                out[i] = sum(self.agency_idf[a] for a in named & ids)
         return out
 
     def pair(self, lang: str) -> str:
@@ -611,15 +632,19 @@ class MeasureIndex:
 
     def combine(self, ch: dict, lang: str, agency: str = "", date: str = "",
                 weights: dict | None = None) -> np.ndarray:
-        """Combined score per measure: Σ w·z(channel) / Σ w, plus the priors (in z units)."""
+        """Combined score per measure: Σ w·z(channel) / Σ w, plus the priors (in z units). A channel that is the
+        same for every measure (the ``agencies`` channel of a passage that names no body) says nothing about this
+        passage and leaves Σ w, so the others' combined z keeps its scale."""
         cfg = self.cfg
         weights = weights if weights is not None else self.settings("weights", lang)
         total = np.zeros(len(self.refs))
         wsum = 0.0
         for name, w in weights.items():
             if name in ch and w:
-                total += w * _z(ch[name])
-                wsum += w
+                z = _z(ch[name])
+                if z.any():
+                    total += w * z
+                    wsum += w
         if wsum:
             total /= wsum
         # priors: a nudge between close candidates, never a match on their own

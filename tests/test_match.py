@@ -54,6 +54,24 @@ def test_agencies_found_in_inflected_russian_and_kyrgyz():
     assert find_agencies("ГКНБ сообщил") == ["gknb"]
 
 
+def test_agencies_channel_reads_the_bodies_a_passage_names(index):
+    # made up: the election commission, the tax service and financial intelligence are the bodies of measure 1.2
+    # (monitoring party finance), not of its sibling 1.4 (a cap on party donations, Ministry of Justice)
+    text = ("ГНС совместно с ЦИК сверены сведения 23 партий о поступивших взносах; материалы по 4 партиям "
+            "направлены в Госфинразведку.")
+    a = index.agency_scores(text)
+    refs = index.refs
+    assert a[refs.index("1.2")] == a.max() > a[refs.index("1.4")] == 0
+    # a body responsible for few measures counts more than one responsible for many
+    assert index.agency_idf["cec"] > index.agency_idf["minjust"]
+    flat = "Проведены сверки отчетов партий о поступивших взносах."
+    assert not index.agency_scores(flat).any()
+    # a channel equal for every measure leaves the sum of weights: the others' combined score keeps its scale
+    ch = index.channel_scores(flat, "ru")
+    assert index.combine(ch, "ru", weights={"terms": 1.0, "agencies": 1.0}) == pytest.approx(
+        index.combine(ch, "ru", weights={"terms": 1.0}))
+
+
 def test_year_of_rough_dates():
     assert year_of("2016-05-31") == 2016 and year_of("c. late 2015") == 2015 and year_of("unknown") is None
 
