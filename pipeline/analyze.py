@@ -452,12 +452,19 @@ class _Ctx:
             if chain:
                 a, b, k, txt, ok = next((c for c in chain if c[2] == "law_applier"), chain[0])
                 return k, txt
+        right = [c for c in here if c[0] >= e and c[1] <= se]
+        if lang_ru and not modal_passive and any(t.lower_.endswith("тся") for t in self.doc[s:e]):
+            # a reflexive passive with the body as its agent («Плательщик исключается из реестра решением
+            # органа»): the person in the nominative before it is what the decision is about, not who decides
+            agent = next((c for c in sorted(right, key=lambda c: c[0])
+                          if c[2] == "law_applier" and self._agent_form(c[0], ("решением", "решению"))), None)
+            if agent is not None and any(c[2] == "person" and c[4] for c in left):
+                return agent[2], agent[3]
         for a, b, k, txt, ok in sorted(left, key=lambda c: -c[1]):
             if not lang_ru and self._ky_attributive_agent(b, s):
                 continue
             if ok and (not modal_passive or self._agent_form(a)):
                 return k, txt
-        right = [c for c in here if c[0] >= e and c[1] <= se]
         for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
             if lang_ru:
                 # the agent of a passive stands after the verb in the instrumental («... продлевается органом»);
