@@ -259,8 +259,7 @@ class _TreeBuilder:
     def _after_lead_in(self) -> bool:
         """«а)» right after an unnumbered paragraph ending in «:» (or after another lettered item) is a subpoint."""
         siblings = self._container()
-        return bool(siblings) and (siblings[-1].kind == "subpoint" or
-                                   (siblings[-1].kind == "paragraph" and siblings[-1].text.rstrip().endswith(":")))
+        return bool(siblings) and (siblings[-1].kind == "subpoint" or _introduces_list(siblings[-1]))
 
     def _lead_in_parent(self) -> Node | None:
         for node in reversed(self.stack):
@@ -276,7 +275,7 @@ class _TreeBuilder:
         if host is None or not host.children:
             return None
         last = host.children[-1]
-        if last.kind == "item" or (last.kind == "paragraph" and last.text.rstrip().endswith(":")):
+        if last.kind == "item" or _introduces_list(last):
             return host
         return None
 
@@ -300,6 +299,11 @@ class _TreeBuilder:
 
     def finish(self) -> list[Node]:
         return self.roots
+
+
+def _introduces_list(node: Node) -> bool:
+    """An unnumbered paragraph ending in «:»: what follows it is its list."""
+    return node.kind == "paragraph" and node.text.rstrip().endswith(":")
 
 
 def _upper_ratio(s: str) -> float:
@@ -337,16 +341,17 @@ def _collect_clauses(tree: list[Node], text: str) -> list[Clause]:
             # «...следующие понятия:» as an unnumbered paragraph introduces the list items that follow it
             if node.kind == "paragraph":
                 nxt = nodes[k + 1] if k + 1 < len(nodes) else None
-                line = _line_at(text, node.start).rstrip()
+                own = _line_at(text, node.start)
+                line = own.rstrip()
                 lead_in = outer_lead + [run_lead] if run_lead else outer_lead
                 if line.endswith(":") and nxt is not None and nxt.kind != "paragraph":
-                    lead_in = outer_lead + [_line_at(text, node.start)]
+                    lead_in = outer_lead + [own]
                     continue
                 # unmarked list paragraphs («…, если они:» then «уклоняются …;» … «… детей.»): each has the
                 # paragraph before the run as its lead-in, which stays a clause of its own (it states the rule);
                 # the run ends with the paragraph that closes its sentence
                 if line.endswith(":") and nxt is not None:
-                    run_lead = _line_at(text, node.start)
+                    run_lead = own
                 elif run_lead and not line.endswith((";", ",")):
                     run_lead = None
             if node.kind == "section":
