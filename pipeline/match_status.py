@@ -106,7 +106,8 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     for m in _RU_WORD.finditer(text_n):
         w = m.group(0)
         p = _morph().parse(w)[0]
-        kind = _verb_form(p.tag, p.normal_form)
+        # only dictionary words: pymorphy guesses a verb for a Kyrgyz or foreign word («айыл» → «айыть»)
+        kind = _verb_form(p.tag, p.normal_form) if p.is_known else None
         if kind in spec and p.normal_form not in spec[kind]["except"]:
             negated = prev == "не" and m.start() - prev_end <= 1
             if negated and "negated" in spec:
@@ -151,8 +152,16 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
     # `neutral` cues only hold their words («направлено на повышение …» states an aim, not a result)
     kept = [k for k in kept if k[2] != "neutral"]
     scores = {s: 0.0 for s in _CAUTION}
-    for _, _, status, w in kept:
-        scores[status] += w
+    # overlapping cues of one status say one thing once, at the heavier weight («ещё не приняты» is not «ещё не»
+    # plus «не приняты»; «разработан проект постановления» is one draft)
+    group, group_end, group_w = None, -1, 0.0
+    for start, stop, status, w in sorted(kept, key=lambda k: (k[2], k[0])):
+        if status == group and start < group_end:   # overlaps the group: only a heavier cue adds its surplus
+            scores[status] += max(0.0, w - group_w)
+            group_w, group_end = max(group_w, w), max(group_end, stop)
+        else:
+            scores[status] += w
+            group, group_end, group_w = status, stop, w
     best = max(scores, key=lambda s: (scores[s], _CAUTION[s]))
     status = best if scores[best] > 0 else "unclear"
     return StatusResult(status, scores, [(k[2], text[k[0]:k[1]]) for k in sorted(kept)])

@@ -60,6 +60,46 @@ def test_kyrgyz_locative_noun_is_not_the_progressive():
     assert classify_status("Жаңы тартип министрликте талкууланууда, жыйынтыгы күзүндө белгилүү болот.", "ky").status == "in_progress"
 
 
+@pytest.mark.parametrize("text,lang", [
+    # made up: verbs of saying and stance report a statement, not work on a measure
+    ("Министр жаңы тартиптин зарылдыгын айтты.", "ky"),
+    ("Фонд предлагает рассмотреть опыт соседних стран и выражает готовность участвовать в обсуждении норм.", "ru"),
+    # what one can do, and a state that persists
+    ("Тиркеме аркылуу салык карызын текшерүүгө болот.", "ky"),
+    ("Кызматкерлердин маалымдуулугу төмөн бойдон калууда.", "ky"),
+    # short participles that work as adjectives, or say what a plan provides for
+    ("Ротация кадров сопряжена с трудностями.", "ru"),
+    ("Порядок ротации предусмотрен планом.", "ru"),
+])
+def test_statements_of_speech_stance_and_state_give_no_status(text, lang):
+    assert classify_status(text, lang).status == "unclear"
+
+
+def test_word_forms_count_only_for_dictionary_words():
+    # «айыл» (Kyrgyz: village) is not a Russian word; pymorphy would guess the past verb «айыть»
+    r = classify_status("Совещание прошло в каждом айыл окмоту области.", "ru")
+    assert [text for _, text in r.cues] == ["прошло"]
+
+
+def test_kyrgyz_negated_participles_by_their_role():
+    # the object of a statement («… иштелип чыкпаганын белгилейт»: that it was not done) reports a failure;
+    # before a noun it only names who failed («тапшырбай калган эки кызматкерге»)
+    assert classify_status("Коалиция мыйзам долбоору иштелип чыкпаганын белгилейт.", "ky").status == "not_done"
+    assert classify_status("Декларацияны тапшырбай калган эки кызматкерге тартиптик жаза колдонулду.", "ky").status == "done"
+
+
+def test_overlapping_cues_of_one_status_count_once():
+    r = classify_status("Подзаконные акты ещё не приняты.", "ru")
+    assert r.scores["not_done"] == 3.0        # not «ещё не» 2.5 + «не приняты» 3.0
+    r = classify_status("Разработан проект постановления о порядке проверок.", "ru")
+    assert r.status == "in_progress" and r.scores["in_progress"] == 1.6
+
+
+def test_a_draft_going_through_a_stage_is_in_progress():
+    r = classify_status("Законопроект разработан и в настоящее время проходит межведомственное согласование.", "ru")
+    assert r.status == "in_progress" and ("in_progress", "проходит межведомственное согласование") in r.cues
+
+
 def test_aggregate_prefers_done_then_in_progress():
     assert aggregate_status(["not_done", "in_progress"]) == "in_progress"
     assert aggregate_status(["unclear", "done", "not_done"]) == "done"
@@ -146,11 +186,14 @@ def test_seed_plan_drafting_measures_are_told_from_amendments():
     assert 0 < sum(map(asks_for_draft, measures.values())) < len(measures) / 4
 
 
-def test_made_up_status_set():
-    """160 made-up passages written for status by someone who had not seen the cues (RU 0.675, KY 0.700 before the
-    cues were revised on it, so these floors are no longer a held-out figure: they keep what was reached)."""
-    data = yaml.safe_load((Path(__file__).parent / "fixtures" / "made-up-status-passages.yml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name,floor", [("made-up-status-passages.yml", 0.8), ("made-up-status-long-a.yml", 0.75)])
+def test_made_up_status_set(name, floor):
+    """Made-up passages written for status by people who had not seen the cues: 160 short lines (RU 0.675, KY 0.700
+    before the cues were revised on them) and 100 longer mixed passages (RU 0.750, KY 0.775 before). The cues were
+    revised on both, so these floors are no figures of quality, only of what was reached; the held-out half of the
+    long set (made-up-status-long-b.yml) is measured by `python -m bench.status`, not here."""
+    data = yaml.safe_load((Path(__file__).parent / "fixtures" / name).read_text(encoding="utf-8"))
     for lang in ("ru", "ky"):
         items = [p for p in data["passages"] if p["lang"] == lang]
         ok = sum(classify_status(p["text"], lang).status == p["status"] for p in items)
-        assert ok / len(items) >= 0.8, (lang, ok, len(items))
+        assert ok / len(items) >= floor, (lang, ok, len(items))
