@@ -1,10 +1,11 @@
 """Implementation status of a report passage: done / in_progress / not_done / unclear.
 
 The cues are data (``rules/status_cues.yml``): weighted regular expressions for Russian and Kyrgyz. Overlapping
-cues of different statuses are resolved by the longest match («не проведен» beats «проведен»); then the status
-with the highest total weight wins, ties going to the more cautious status. What a draft means depends on the
-measure: cues marked ``draft`` (a draft prepared or submitted) read as done for a measure whose output is the draft
-itself («разработать проект закона о …»), as in progress for one that asks for the change (``draft_measures``).
+cues of different statuses are resolved by the longest match («не проведен» beats «проведен»), overlapping cues of
+one status count once; then the status with the highest total weight wins, ties going to the more cautious
+status. What a draft means depends on the measure: cues marked ``draft`` (a draft prepared or submitted) read as
+done for a measure whose output is the draft itself («разработать проект закона о …»), as in progress for one that
+asks for the change (``draft_measures``).
 """
 from __future__ import annotations
 
