@@ -234,6 +234,8 @@ class RuleSet:
                 self.lead_rules.add(r["id"])
             for pat in pats:
                 self._index_anchor(r["id"], pat)
+        # the token attributes the anchors are read in, each read off a text once per call of rule_matches
+        self.anchor_attrs = set(self.anchor_words) | {attr for attr, _, _ in self.anchor_regexes}
         self.case_ok = _ru_case_ok if lang == "ru" else _ky_case_ok
 
     def _index_anchor(self, rid: str, pat: list[dict]) -> None:
@@ -262,15 +264,14 @@ class RuleSet:
 
     def rule_matches(self, doc: Doc, lead_in: bool = False) -> list[tuple[str, int, int]]:
         """(rule id, start, end) of every pattern match of the rules (the lead-in rules) in doc."""
-        values = {attr: {_ANCHOR_ATTRS[attr](t) for t in doc} for attr in self.anchor_words}
+        values = {attr: {_ANCHOR_ATTRS[attr](t) for t in doc} for attr in self.anchor_attrs}
         found = set(self.unanchored)
         for attr, index in self.anchor_words.items():
             for v in values[attr] & index.keys():
                 found |= index[v]
         for attr, rx, rid in self.anchor_regexes:
             if rid not in found:
-                vals = values.get(attr) or {_ANCHOR_ATTRS[attr](t) for t in doc}
-                if any(rx.search(v) for v in vals):
+                if any(rx.search(v) for v in values[attr]):
                     found.add(rid)
         if lead_in:
             found &= self.lead_rules
@@ -452,11 +453,11 @@ class _Ctx:
             if chain:
                 a, b, k, txt, ok = next((c for c in chain if c[2] == "law_applier"), chain[0])
                 return k, txt
-        right = [c for c in here if c[0] >= e and c[1] <= se]
+        right = sorted((c for c in here if c[0] >= e and c[1] <= se), key=lambda c: c[0])
         if lang_ru and not modal_passive and any(t.lower_.endswith("тся") for t in self.doc[s:e]):
             # a reflexive passive with the body as its agent («Плательщик исключается из реестра решением
             # органа»): the person in the nominative before it is what the decision is about, not who decides
-            agent = next((c for c in sorted(right, key=lambda c: c[0])
+            agent = next((c for c in right
                           if c[2] == "law_applier" and self._agent_form(c[0], ("решением", "решению"))), None)
             if agent is not None and any(c[2] == "person" and c[4] for c in left):
                 return agent[2], agent[3]
@@ -465,7 +466,7 @@ class _Ctx:
                 continue
             if ok and (not modal_passive or self._agent_form(a)):
                 return k, txt
-        for a, b, k, txt, ok in sorted(right, key=lambda c: c[0]):
+        for a, b, k, txt, ok in right:
             if lang_ru:
                 # the agent of a passive stands after the verb in the instrumental («... продлевается органом»);
                 # a trigger opening its sentence is an adverbial before the subject («При необходимости орган …»)
