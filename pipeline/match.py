@@ -934,11 +934,18 @@ def evaluate_matching(path: str | Path = DEV_SET, plan_path: str | Path | None =
     path = Path(path)
     if not path.exists():
         raise _E(path, "dev set not found")
+    rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return evaluate_rows(rows, plan_path=plan_path, plan=plan, index=index)
+
+
+def evaluate_rows(rows: list[dict], plan_path: str | Path | None = None, plan=None,
+                  index: MeasureIndex | None = None) -> dict:
+    """`evaluate_matching` over records in the dev set's shape ({id, passage, lang, gold_refs, status[, agency,
+    date, figures]}; gold_refs ["none"] for a passage that reports no measure)."""
     if index is None:
         if plan is None:
             plan = load_plan(plan_path or (ROOT.parent / "shared" / "seeds" / "plan-2015-2017-resolution-170.ky.txt"))
         index = MeasureIndex(plan)
-    rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
     index.prime([{"text": r["passage"]} for r in rows])
     stats: dict[str, dict] = {}
     details = []

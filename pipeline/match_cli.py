@@ -180,9 +180,9 @@ def lexicon_build(folder, out):
     click.echo(f"{len(entries)} pairs → {out or lx.ARTIFACT}")
 
 
-def print_matching_evaluation(result: dict) -> None:
+def print_matching_evaluation(result: dict, title: str = "dev set") -> None:
     """Print `evaluate_matching()` as the evaluate command shows it."""
-    click.echo("matching (dev set; counts in brackets)")
+    click.echo(f"matching ({title}; counts in brackets)")
     for lang, r in sorted(result["by_lang"].items()):
         c = r["counts"]
 

@@ -4,11 +4,12 @@
 import pytest
 import yaml
 
-from bench.match_calibrate import CASES as REPORTS
+from bench.match_calibrate import CASE_FILES
 from pipeline.match import MeasureIndex, load_plan
 from tests.conftest import ROOT, SEED_PLAN
 
 CASES = ROOT / "tests" / "fixtures" / "made-up-match-cases.yml"
+REPORTS = CASE_FILES[0]
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +134,27 @@ def test_a_small_russian_plan_matches_russian_and_kyrgyz_passages():
     assert k.refs and k.refs[0].ref == "2.2"
     off = index.match({"id": "c", "lang": "ru", "text": "Сборная министерства заняла второе место в турнире."})
     assert off.refs == []
+
+
+INDEPENDENT = [ROOT / "tests" / "fixtures" / f"made-up-match-independent-{h}.yml" for h in "ab"]
+
+
+def test_independent_halves_are_made_up_and_only_half_a_calibrates(index):
+    for path in INDEPENDENT:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert_made_up_with_known_refs(path, [data["on_plan"]], index.refs)
+        assert {lang: len(items) for lang, items in data["on_plan"].items()} == {"ru": 25, "ky": 25}
+    # half b is the held-out figure of bench.match_independent: it must never be calibration data
+    assert INDEPENDENT[0] in CASE_FILES and INDEPENDENT[1] not in CASE_FILES
+
+
+def test_held_out_independent_half_ranks_its_measures():
+    from bench.match_independent import rows_of
+    from pipeline.match import evaluate_rows
+
+    rows = rows_of(INDEPENDENT[1])
+    assert sum(r["gold_refs"] == ["none"] for r in rows) == 14
+    result = evaluate_rows(rows, plan_path=SEED_PLAN)["by_lang"]
+    for lang in ("ru", "ky"):
+        assert result[lang]["ranked_top3"] >= 0.85, (lang, result[lang])
+        assert result[lang]["abstention"] >= 0.7, (lang, result[lang])
