@@ -1,12 +1,13 @@
 """The matcher as configured, measured on the independent made-up passages (issue 5).
 
-    python -m bench.match_independent            # the held-out half b (the honest figure)
-    python -m bench.match_independent --half a   # the development half (in the calibration data: in-sample)
+    python -m bench.match_independent            # the held-out parts b and c (the honest figures)
+    python -m bench.match_independent --part a   # the development half (in the calibration data: in-sample)
 
-tests/fixtures/made-up-match-independent-{a,b}.yml were written by an engineer who had not seen the matcher, in the
-styles of news items, press releases, NGO reports and lines of agency reports (50 on-plan and 15 off-plan passages
-per language, split at random into halves). Half a joins the calibration passages of bench.match_calibrate; half b
-is never used to choose anything. Prints what `taraza evaluate --task matching` prints for the dev set.
+tests/fixtures/made-up-match-independent-{a,b,c}.yml were written by two engineers who had not seen the matcher, in
+the styles of news items, press releases, NGO reports and lines of agency reports (each set 50 on-plan and 15
+off-plan passages per language). The first set was split at random into halves: a joins the calibration passages
+of bench.match_calibrate, b is never used to choose anything; c, the second writer's set, is held out as a whole.
+Prints what `taraza evaluate --task matching` prints for the dev set.
 """
 from __future__ import annotations
 
@@ -36,11 +37,12 @@ def rows_of(path: Path) -> list[dict]:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--half", choices=("a", "b"), default="b")
+    ap.add_argument("--part", choices=("a", "b", "c"), action="append", help="default: b and c")
     args = ap.parse_args(argv)
-    path = FIXTURES / f"made-up-match-independent-{args.half}.yml"
-    role = "held out" if args.half == "b" else "development, in-sample"
-    print_matching_evaluation(evaluate_rows(rows_of(path)), title=f"{path.name}, {role}")
+    for part in args.part or ("b", "c"):
+        path = FIXTURES / f"made-up-match-independent-{part}.yml"
+        role = "development, in-sample" if part == "a" else "held out"
+        print_matching_evaluation(evaluate_rows(rows_of(path)), title=f"{path.name}, {role}")
 
 
 if __name__ == "__main__":

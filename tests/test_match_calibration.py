@@ -136,24 +136,26 @@ def test_a_small_russian_plan_matches_russian_and_kyrgyz_passages():
     assert off.refs == []
 
 
-INDEPENDENT = [ROOT / "tests" / "fixtures" / f"made-up-match-independent-{h}.yml" for h in "ab"]
+INDEPENDENT = [ROOT / "tests" / "fixtures" / f"made-up-match-independent-{h}.yml" for h in "abc"]
 
 
 def test_independent_halves_are_made_up_and_only_half_a_calibrates(index):
     for path in INDEPENDENT:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert_made_up_with_known_refs(path, [data["on_plan"]], index.refs)
-        assert {lang: len(items) for lang, items in data["on_plan"].items()} == {"ru": 25, "ky": 25}
-    # half b is the held-out figure of bench.match_independent: it must never be calibration data
-    assert INDEPENDENT[0] in CASE_FILES and INDEPENDENT[1] not in CASE_FILES
+        n = 50 if path.name.endswith("-c.yml") else 25
+        assert {lang: len(items) for lang, items in data["on_plan"].items()} == {"ru": n, "ky": n}
+    # b and c are the held-out figures of bench.match_independent: they must never be calibration data
+    assert INDEPENDENT[0] in CASE_FILES and not set(INDEPENDENT[1:]) & set(CASE_FILES)
 
 
-def test_held_out_independent_half_ranks_its_measures():
+@pytest.mark.parametrize("part,n_none", [(1, 14), (2, 30)])
+def test_held_out_independent_parts_rank_their_measures(part, n_none):
     from bench.match_independent import rows_of
     from pipeline.match import evaluate_rows
 
-    rows = rows_of(INDEPENDENT[1])
-    assert sum(r["gold_refs"] == ["none"] for r in rows) == 14
+    rows = rows_of(INDEPENDENT[part])
+    assert sum(r["gold_refs"] == ["none"] for r in rows) == n_none
     result = evaluate_rows(rows, plan_path=SEED_PLAN)["by_lang"]
     for lang in ("ru", "ky"):
         assert result[lang]["ranked_top3"] >= 0.85, (lang, result[lang])
