@@ -6,6 +6,11 @@ one status count once; then the status with the highest total weight wins, ties 
 status. What a draft means depends on the measure: cues marked ``draft`` (a draft prepared or submitted) read as
 done for a measure whose output is the draft itself («разработать проект закона о …»), as in progress for one that
 asks for the change (``draft_measures``).
+
+Real passages mix the report with what surrounds it (``no_status``): cues inside a long quotation do not count;
+sentences of how a system works or of earlier events count only where nothing else is reported; a closing sentence
+of plans after work reported done does not undo it (cues marked ``plan``); a passage that states a measure's aim
+needs a firm report to get a status.
 """
 from __future__ import annotations
 
@@ -37,8 +42,8 @@ def _rules(path: str | None = None) -> dict:
 
 
 @lru_cache(maxsize=4)
-def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float, bool]]]]:
-    """{lang: {status: [(pattern, weight, is a draft-stage cue)]}}."""
+def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Pattern, float, bool, bool]]]]:
+    """{lang: {status: [(pattern, weight, is a draft-stage cue, is a plan cue)]}}."""
     data = _rules(path)
     out: dict = {}
     for status, by_lang in data["cues"].items():
@@ -48,7 +53,7 @@ def load_cues(path: str | None = None) -> dict[str, dict[str, list[tuple[re.Patt
             out.setdefault(lang, {}).setdefault(status, [])
             for c in cues:
                 out[lang][status].append((re.compile(c["re"], re.I | re.U), float(c.get("w", 1.0)),
-                                          bool(c.get("draft"))))
+                                          bool(c.get("draft")), bool(c.get("plan"))))
     return out
 
 
@@ -111,12 +116,54 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
         kind = _verb_form(p.tag, p.normal_form) if p.is_known else None
         if kind in spec and p.normal_form not in spec[kind]["except"]:
             negated = prev == "не" and m.start() - prev_end <= 1
-            if negated and "negated" in spec:
-                out.append((m.start() - 3, m.end(), spec["negated"]["status"], float(spec["negated"]["w"])))
+            # a negated present («сведения не проверяются», «сотрудник не контактирует») more often says how a thing
+            # works than that work failed: its own, lighter weight where the rules give one
+            neg = (spec.get("negated_present") if kind.startswith("present") else None) or spec.get("negated")
+            if negated and neg:
+                out.append((m.start() - 3, m.end(), neg["status"], float(neg["w"])))
             else:
                 out.append((m.start(), m.end(), spec[kind]["status"], float(spec[kind]["w"])))
         prev, prev_end = w, m.end()
     return out
+
+
+_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+_QUOTE = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
+
+
+@lru_cache(maxsize=4)
+def _no_status_rules(path: str | None = None) -> dict:
+    spec = _rules(path).get("no_status") or {}
+    return {"quote_min_chars": int(spec.get("quote_min_chars") or 0),
+            "aim_min_score": float(spec.get("aim_min_score") or 0),
+            "aim": {lang: [re.compile(p, re.I | re.U) for p in pats or ()] for lang, pats in (spec.get("aim") or {}).items()},
+            "sentence_beside_report": {lang: [re.compile(p, re.I | re.U) for p in pats or ()]
+                                       for lang, pats in (spec.get("sentence_beside_report") or {}).items()}}
+
+
+def _silent_spans(text_n: str, lang: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of a passage that report no status (``no_status`` in the rules): long quotations; and, apart,
+    sentences of how a system works or of earlier events, silent only beside a sentence that reports something."""
+    spec = _no_status_rules()
+    quotes = []
+    if spec["quote_min_chars"]:
+        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text_n) if m.end() - m.start() >= spec["quote_min_chars"]]
+    beside = [(m.start(), m.end()) for m in _SENTENCE.finditer(text_n)
+              if any(p.search(m.group(0)) for p in spec["sentence_beside_report"].get(lang, ()))]
+    return quotes, beside
+
+
+def _drop_next_steps(text_n: str, kept: list, plans: set) -> list:
+    """Plan cues of a sentence that states only next steps, after a sentence that reports work done («Семинар
+    проведен. В дальнейшем планируется …»): what comes next does not undo what was done."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text_n)]
+    done_seen, drop = False, set()
+    for a, b in sentences:
+        here = [k for k in kept if a <= k[0] < b and k[2] != "neutral"]
+        if done_seen and here and all((k[0], k[1]) in plans for k in here):
+            drop.update((k[0], k[1]) for k in here)
+        done_seen = done_seen or any(k[2] == "done" for k in here)
+    return [k for k in kept if (k[0], k[1]) not in drop]
 
 
 def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> StatusResult:
@@ -126,15 +173,18 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
     draft_done = asks_for_draft(measure_text)
     text_n = text.lower().replace("ё", "е")
     hits: list[tuple[int, int, str, float]] = []
+    plans: set[tuple[int, int]] = set()
     langs = [lang] + [l for l in cues if l != lang]
     for l in langs:
         for status, patterns in cues.get(l, {}).items():
-            for pat, w, draft in patterns:
+            for pat, w, draft, plan in patterns:
                 for m in pat.finditer(text_n):
                     # Kyrgyz cues read endings («-ды», «-ту»): in a Russian passage only words with a Kyrgyz
                     # letter count («году.», «президенту.» end like a Kyrgyz past verb)
                     if m.end() > m.start() and (l != "ky" or lang == "ky" or _KY_LETTER.search(m.group(0))):
                         hits.append((m.start(), m.end(), "done" if draft and draft_done else status, w))
+                        if plan:
+                            plans.add((m.start(), m.end()))
     # longest match wins where cues of different statuses overlap; on the same words the heavier (more
     # specific) cue wins («токтотулду» listed as not done over the generic past passive)
     hits.sort(key=lambda h: (-(h[1] - h[0]), -h[3], h[0]))
@@ -150,6 +200,14 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
         for h in _morphology_hits(text_n):
             if not any(h[0] < k[1] and k[0] < h[1] for k in kept):
                 kept.append(h)
+    # cues inside a quotation report what someone said; a sentence of a system's working or of earlier events
+    # reports nothing beside one that reports the work
+    quotes, beside = _silent_spans(text_n, lang)
+    kept = [k for k in kept if not any(s <= k[0] < e for s, e in quotes)]
+    reporting = [k for k in kept if k[2] != "neutral" and not any(s <= k[0] < e for s, e in beside)]
+    if reporting:
+        kept = [k for k in kept if not any(s <= k[0] < e for s, e in beside)]
+    kept = _drop_next_steps(text_n, kept, plans)
     # `neutral` cues only hold their words («направлено на повышение …» states an aim, not a result)
     kept = [k for k in kept if k[2] != "neutral"]
     scores = {s: 0.0 for s in _CAUTION}
@@ -165,6 +223,10 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
             group, group_end, group_w = status, stop, w
     best = max(scores, key=lambda s: (scores[s], _CAUTION[s]))
     status = best if scores[best] > 0 else "unclear"
+    # a passage about a measure's aim needs a firm report to have a status
+    aims = _no_status_rules()
+    if scores[best] < aims["aim_min_score"] and any(p.search(text_n) for p in aims["aim"].get(lang, ())):
+        status = "unclear"
     return StatusResult(status, scores, [(k[2], text[k[0]:k[1]]) for k in sorted(kept)])
 
 
