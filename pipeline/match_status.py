@@ -182,7 +182,16 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
                     # Kyrgyz cues read endings («-ды», «-ту»): in a Russian passage only words with a Kyrgyz
                     # letter count («году.», «президенту.» end like a Kyrgyz past verb)
                     if m.end() > m.start() and (l != "ky" or lang == "ky" or _KY_LETTER.search(m.group(0))):
-                        hits.append((m.start(), m.end(), "done" if draft and draft_done else status, w))
+                        st = "done" if draft and draft_done else status
+                        # a listed Russian stage after «не» («семинары не проводятся») is work not carried out,
+                        # weighed as the morphology weighs a negated present (the not-done cues list the negated
+                        # results themselves: «не принят»)
+                        if l == "ru" and st == "in_progress" and text_n[max(0, m.start() - 3):m.start()] == "не ":
+                            neg = load_morphology().get("negated_present") or load_morphology().get("negated")
+                            if neg:
+                                hits.append((m.start() - 3, m.end(), neg["status"], float(neg["w"])))
+                                continue
+                        hits.append((m.start(), m.end(), st, w))
                         if plan:
                             plans.add((m.start(), m.end()))
     # longest match wins where cues of different statuses overlap; on the same words the heavier (more

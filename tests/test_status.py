@@ -278,3 +278,10 @@ def test_a_negated_present_weighs_less_than_a_failure():
     # ... while alone it still says nothing is being done, and a listed failure keeps its weight
     assert classify_status("Сведения деклараций с реестрами не сверяются.", "ru").status == "not_done"
     assert classify_status("Реестр опубликован, но портал не работает.", "ru").status == "not_done"
+
+
+def test_a_listed_stage_after_ne_is_work_not_carried_out():
+    # made up: «проводятся» is a listed stage; after «не» it says the work is not being done
+    r = classify_status("Обучающие семинары для сотрудников не проводятся уже два года.", "ru")
+    assert r.status == "not_done" and ("not_done", "не проводятся") in r.cues
+    assert classify_status("Обучающие семинары для сотрудников проводятся ежемесячно.", "ru").status == "in_progress"
