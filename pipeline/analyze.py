@@ -219,6 +219,7 @@ class RuleSet:
         # One small Matcher per rule, run only on texts that hold one of its anchors (a word each of its
         # patterns requires). spaCy's Matcher pays for every pattern at every token, REGEX predicates most
         # of all, while a clause meets a handful of the rules at most.
+        self.stop_words = self.nlp.Defaults.stop_words
         self.rule_matchers: dict[str, Matcher] = {}
         self.lead_rules: set[str] = set()
         self.anchor_words: dict[str, dict[str, set[str]]] = {}     # attr -> word -> rule ids
@@ -253,8 +254,16 @@ class RuleSet:
                     words.append((attr, list(val["IN"])))
                 elif isinstance(val, dict) and "REGEX" in val:
                     regexes.append((attr, re.compile(val["REGEX"])))
+        # the rarest required token, by a rough frequency: a short function word or a punctuation mark («в», «и»,
+        # «,», «жана») is in most clauses, and anchoring on it sent a fifth of the rules to their matchers for
+        # every clause; other stop words («иной», «может») are common too
+        def cost(vals: list[str]) -> tuple[int, int]:
+            stop = [v in self.stop_words for v in vals]
+            return (sum(1000 if len(v) <= 2 or not any(c.isalpha() for c in v) else (500 if len(v) <= 4 else 50)
+                        if s else 1 for v, s in zip(vals, stop)), sum(stop))
+
         if words:
-            attr, vals = min(words, key=lambda w: len(w[1]))
+            attr, vals = min(words, key=lambda w: cost(w[1]))
             for v in vals:
                 self.anchor_words.setdefault(attr, {}).setdefault(v, set()).add(rid)
         elif regexes:
