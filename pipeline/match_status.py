@@ -134,20 +134,20 @@ _QUOTE = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
 @lru_cache(maxsize=4)
 def _no_status_rules(path: str | None = None) -> dict:
     spec = _rules(path).get("no_status") or {}
+    def compiled(key: str) -> dict[str, list[re.Pattern]]:
+        return {lang: [re.compile(p, re.I | re.U) for p in pats or ()] for lang, pats in (spec.get(key) or {}).items()}
+
     return {"quote_min_chars": int(spec.get("quote_min_chars") or 0),
             "aim_min_score": float(spec.get("aim_min_score") or 0),
-            "aim": {lang: [re.compile(p, re.I | re.U) for p in pats or ()] for lang, pats in (spec.get("aim") or {}).items()},
-            "sentence_beside_report": {lang: [re.compile(p, re.I | re.U) for p in pats or ()]
-                                       for lang, pats in (spec.get("sentence_beside_report") or {}).items()}}
+            "aim": compiled("aim"), "sentence_beside_report": compiled("sentence_beside_report")}
 
 
 def _silent_spans(text_n: str, lang: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of a passage that report no status (``no_status`` in the rules): long quotations; and, apart,
     sentences of how a system works or of earlier events, silent only beside a sentence that reports something."""
     spec = _no_status_rules()
-    quotes = []
-    if spec["quote_min_chars"]:
-        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text_n) if m.end() - m.start() >= spec["quote_min_chars"]]
+    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text_n)
+              if spec["quote_min_chars"] and m.end() - m.start() >= spec["quote_min_chars"]]
     beside = [(m.start(), m.end()) for m in _SENTENCE.finditer(text_n)
               if any(p.search(m.group(0)) for p in spec["sentence_beside_report"].get(lang, ()))]
     return quotes, beside
