@@ -107,17 +107,32 @@ def analyze_document(doc, st, path) -> dict:
             "analyzer_version": ANALYZER_VERSION, "model_version": model_version()}
 
 
+def _marked(text: str, spans, mark_open: str, mark_close: str, escape=lambda s: s) -> str:
+    """``text`` with the evidence spans wrapped in markers: spans that overlap or only a blank parts merged, blanks
+    at their edges left outside (Markdown's ** does not close after a space), every piece escaped."""
+    merged: list[list[int]] = []
+    for a, b in sorted(map(tuple, spans)):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a >= b:
+            continue
+        if merged and (a <= merged[-1][1] or not text[merged[-1][1]:a].strip()):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, pos = [], 0
+    for a, b in merged:
+        out += [escape(text[pos:a]), mark_open, escape(text[a:b]), mark_close]
+        pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
 def _highlight_html(text: str, spans) -> str:
     """Escape everything; wrap the evidence spans in <mark>. Scraped text never becomes markup."""
-    out, pos = [], 0
-    for a, b in sorted(set(map(tuple, spans))):
-        if a < pos:
-            continue
-        out.append(html.escape(text[pos:a]))
-        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
-        pos = b
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+    return _marked(text, spans, "<mark>", "</mark>", html.escape)
 
 
 def _summary_counts(report: dict) -> dict[str, int]:
@@ -165,17 +180,19 @@ def render_md(report: dict) -> str:
     def cell(s: str) -> str:
         return (s or "").replace("|", "\\|").replace("\n", " ")
 
-    lines = [f"# Антикоррупционная экспертиза: {cell(report['title'] or report['file'])}", "",
-             f"Пунктов: {report['clauses']}; с факторами: {report['flagged_clauses']}; "
-             f"находок уровня документа: {len(report['findings'])}.", ""]
+    ky = report["language"] == "ky"
+    title = "Коррупциялык факторлорго экспертиза" if ky else "Антикоррупционная экспертиза"
+    counts = (f"Пункттар: {report['clauses']}; факторлору бар: {report['flagged_clauses']}; документ деңгээлиндеги "
+              f"табылгалар: {len(report['findings'])}." if ky else
+              f"Пунктов: {report['clauses']}; с факторами: {report['flagged_clauses']}; "
+              f"находок уровня документа: {len(report['findings'])}.")
+    head = "| Берене | Текст | Фактор | Эмне үчүн | Сунуш |" if ky else "| Статья | Текст | Фактор | Почему | Рекомендация |"
+    lines = [f"# {title}: {cell(report['title'] or report['file'])}", "", counts, ""]
     lines += [f"- {k}: {v}" for k, v in _summary_counts(report).items()]
-    lines += ["", "| Статья | Текст | Фактор | Почему | Рекомендация |", "|---|---|---|---|---|"]
+    lines += ["", head, "|---|---|---|---|---|"]
     for r in report["flags"] + report["findings"]:
-        text = r["text"]
-        for ev in sorted({r["evidence"]} - {""}, key=len, reverse=True):
-            for part in ev.split(" … "):
-                text = text.replace(part, f"**{part}**", 1) if part else text
-        lines.append(f"| {cell(r['path'])} | {cell(text)} | {cell(r['name'])} ({r['factor']}, {r['score']:.2f}) | "
+        text = _marked(r["text"], r.get("spans") or [], "**", "**", cell)
+        lines.append(f"| {cell(r['path'])} | {text} | {cell(r['name'])} ({r['factor']}, {r['score']:.2f}) | "
                      f"{cell(r['explanation'])} | {cell(r['fix'])} |")
     return "\n".join(lines) + "\n"
 

@@ -167,3 +167,22 @@ def test_rule_prefilter_anchors_on_rare_words(lang):
     rs = ruleset(lang)
     anchors = {v for idx in rs.anchor_words.values() for v in idx}
     assert not anchors & {"в", "и", "по", "с", "на", ",", ")", "-", "жана", "же"}
+
+
+def test_marked_merges_overlapping_evidence_and_keeps_blanks_outside():
+    from pipeline.analyze_cli import _marked
+
+    text = "Размер определяется с учетом значимости | проекта."
+    # two evidence spans that overlap and one ending in a blank: one bold run, no «** » that Markdown cannot close
+    out = _marked(text, [(20, 29), (20, 40), (7, 20)], "**", "**", lambda s: s.replace("|", "\\|"))
+    assert out == "Размер **определяется с учетом значимости** \\| проекта."
+
+
+def test_check_markdown_speaks_the_draft_language(tmp_path):
+    draft = tmp_path / "made-up-draft.ky.txt"
+    # made up: a body considers applications «in a reasonable time»
+    draft.write_text("1-берене. Арыздарды кароо\nКомиссия арыздарды акылга сыярлык мөөнөттө карайт.\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", str(draft), "--format", "md"])
+    assert res.exit_code == 0, res.output
+    assert "| Берене | Текст | Фактор | Эмне үчүн | Сунуш |" in res.output
+    assert "**акылга сыярлык мөөнөттө**" in res.output
