@@ -107,7 +107,7 @@ def analyze_document(doc, st, path) -> dict:
             "analyzer_version": ANALYZER_VERSION, "model_version": model_version()}
 
 
-def _marked(text: str, spans, mark_open: str, mark_close: str, escape=lambda s: s) -> str:
+def _marked(text: str, spans, mark_open: str, mark_close: str, escape) -> str:
     """``text`` with the evidence spans wrapped in markers: spans that overlap or only a blank parts merged, blanks
     at their edges left outside (Markdown's ** does not close after a space), every piece escaped."""
     merged: list[list[int]] = []
@@ -135,6 +135,22 @@ def _highlight_html(text: str, spans) -> str:
     return _marked(text, spans, "<mark>", "</mark>", html.escape)
 
 
+# The expert report's own words, in the draft's language (the HTML and Markdown renderers share them)
+_REPORT_WORDS = {
+    "ru": {"head": ["Статья", "Текст", "Фактор", "Почему", "Рекомендация"],
+           "counts": "Пунктов: {clauses}; с факторами: {flagged}; находок уровня документа: {findings}."},
+    "ky": {"head": ["Берене", "Текст", "Фактор", "Эмне үчүн", "Сунуш"],
+           "counts": "Пункттар: {clauses}; факторлору бар: {flagged}; документ деңгээлиндеги табылгалар: {findings}."},
+}
+
+
+def _report_words(report: dict) -> tuple[list[str], str]:
+    """The table's column heads and the counts line of a report, in its language."""
+    words = _REPORT_WORDS["ky" if report["language"] == "ky" else "ru"]
+    return words["head"], words["counts"].format(clauses=report["clauses"], flagged=report["flagged_clauses"],
+                                                 findings=len(report["findings"]))
+
+
 def _summary_counts(report: dict) -> dict[str, int]:
     counts: dict[str, int] = {}
     for r in report["flags"] + report["findings"]:
@@ -145,7 +161,7 @@ def _summary_counts(report: dict) -> dict[str, int]:
 def render_html(report: dict) -> str:
     e = html.escape
     ky = report["language"] == "ky"
-    head = ["Берене", "Текст", "Фактор", "Эмне үчүн", "Сунуш"] if ky else ["Статья", "Текст", "Фактор", "Почему", "Рекомендация"]
+    head, counts = _report_words(report)
     rows = []
     for r in report["flags"]:
         rows.append(f"<tr><td>{e(r['path'])}</td><td>{_highlight_html(r['text'], r.get('spans') or [])}</td>"
@@ -164,8 +180,7 @@ td,th{{border:1px solid #ccc;padding:.4em;vertical-align:top}}mark{{background:#
 </head><body>
 <h1>{e(title)}</h1>
 <p><b>{e(report['title'] or report['file'])}</b><br>{e(report['file'])} · sha256 {e(report['sha256'][:16])}</p>
-<p>{'Пункттар' if ky else 'Пунктов'}: {report['clauses']}; {'факторлору бар' if ky else 'с факторами'}: {report['flagged_clauses']};
-{'документ деңгээлиндеги табылгалар' if ky else 'находок уровня документа'}: {len(report['findings'])}.</p>
+<p>{e(counts)}</p>
 <ul>{summary}</ul>
 <table><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr></thead><tbody>
 {''.join(rows)}
@@ -180,16 +195,11 @@ def render_md(report: dict) -> str:
     def cell(s: str) -> str:
         return (s or "").replace("|", "\\|").replace("\n", " ")
 
-    ky = report["language"] == "ky"
-    title = "Коррупциялык факторлорго экспертиза" if ky else "Антикоррупционная экспертиза"
-    counts = (f"Пункттар: {report['clauses']}; факторлору бар: {report['flagged_clauses']}; документ деңгээлиндеги "
-              f"табылгалар: {len(report['findings'])}." if ky else
-              f"Пунктов: {report['clauses']}; с факторами: {report['flagged_clauses']}; "
-              f"находок уровня документа: {len(report['findings'])}.")
-    head = "| Берене | Текст | Фактор | Эмне үчүн | Сунуш |" if ky else "| Статья | Текст | Фактор | Почему | Рекомендация |"
+    title = "Коррупциялык факторлорго экспертиза" if report["language"] == "ky" else "Антикоррупционная экспертиза"
+    head, counts = _report_words(report)
     lines = [f"# {title}: {cell(report['title'] or report['file'])}", "", counts, ""]
     lines += [f"- {k}: {v}" for k, v in _summary_counts(report).items()]
-    lines += ["", head, "|---|---|---|---|---|"]
+    lines += ["", "| " + " | ".join(head) + " |", "|---|---|---|---|---|"]
     for r in report["flags"] + report["findings"]:
         text = _marked(r["text"], r.get("spans") or [], "**", "**", cell)
         lines.append(f"| {cell(r['path'])} | {text} | {cell(r['name'])} ({r['factor']}, {r['score']:.2f}) | "

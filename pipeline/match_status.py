@@ -98,6 +98,13 @@ def _verb_form(tag, lemma: str) -> str | None:
     return None
 
 
+def _negated(spec: dict, present: bool) -> dict | None:
+    """The status and weight of a cue after «не»: a negated present («сведения не проверяются», «семинары не
+    проводятся») more often says how a thing works than that work failed, so it has its own, lighter weight where
+    the rules give one."""
+    return (spec.get("negated_present") if present else None) or spec.get("negated")
+
+
 def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     """Russian status cues read off word forms (pymorphy3): short passive past participles and past verbs
     (perfective strongly, imperfective weakly) → done, present-tense reflexive and, weakly, active verbs → in
@@ -116,9 +123,7 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
         kind = _verb_form(p.tag, p.normal_form) if p.is_known else None
         if kind in spec and p.normal_form not in spec[kind]["except"]:
             negated = prev == "не" and m.start() - prev_end <= 1
-            # a negated present («сведения не проверяются», «сотрудник не контактирует») more often says how a thing
-            # works than that work failed: its own, lighter weight where the rules give one
-            neg = (spec.get("negated_present") if kind.startswith("present") else None) or spec.get("negated")
+            neg = _negated(spec, kind.startswith("present"))
             if negated and neg:
                 out.append((m.start() - 3, m.end(), neg["status"], float(neg["w"])))
             else:
@@ -134,6 +139,7 @@ _QUOTE = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
 @lru_cache(maxsize=4)
 def _no_status_rules(path: str | None = None) -> dict:
     spec = _rules(path).get("no_status") or {}
+
     def compiled(key: str) -> dict[str, list[re.Pattern]]:
         return {lang: [re.compile(p, re.I | re.U) for p in pats or ()] for lang, pats in (spec.get(key) or {}).items()}
 
@@ -151,6 +157,10 @@ def _silent_spans(text_n: str, lang: str) -> tuple[list[tuple[int, int]], list[t
     beside = [(m.start(), m.end()) for m in _SENTENCE.finditer(text_n)
               if any(p.search(m.group(0)) for p in spec["sentence_beside_report"].get(lang, ()))]
     return quotes, beside
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
 
 
 def _drop_next_steps(text_n: str, kept: list, plans: set) -> list:
@@ -187,7 +197,7 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
                         # weighed as the morphology weighs a negated present (the not-done cues list the negated
                         # results themselves: «не принят»)
                         if l == "ru" and st == "in_progress" and text_n[max(0, m.start() - 3):m.start()] == "не ":
-                            neg = load_morphology().get("negated_present") or load_morphology().get("negated")
+                            neg = _negated(load_morphology(), present=True)
                             if neg:
                                 hits.append((m.start() - 3, m.end(), neg["status"], float(neg["w"])))
                                 continue
@@ -212,10 +222,9 @@ def classify_status(text: str, lang: str = "ru", measure_text: str = "") -> Stat
     # cues inside a quotation report what someone said; a sentence of a system's working or of earlier events
     # reports nothing beside one that reports the work
     quotes, beside = _silent_spans(text_n, lang)
-    kept = [k for k in kept if not any(s <= k[0] < e for s, e in quotes)]
-    reporting = [k for k in kept if k[2] != "neutral" and not any(s <= k[0] < e for s, e in beside)]
-    if reporting:
-        kept = [k for k in kept if not any(s <= k[0] < e for s, e in beside)]
+    kept = [k for k in kept if not _inside(k[0], quotes)]
+    if any(k[2] != "neutral" and not _inside(k[0], beside) for k in kept):
+        kept = [k for k in kept if not _inside(k[0], beside)]
     kept = _drop_next_steps(text_n, kept, plans)
     # `neutral` cues only hold their words («направлено на повышение …» states an aim, not a result)
     kept = [k for k in kept if k[2] != "neutral"]
