@@ -3,6 +3,7 @@ annotations: has-any precision, recall and F1 over the lines of the given annota
 rules were written is a held-out test of them on a whole new act (batch 3, annotators F–J: the Labour Code 2025).
 
     python -m bench.rules_on_annotations --annotators FGHIJ [--repo OTHER_CHECKOUT] [-v]
+    python -m bench.rules_on_annotations --annotators AA,AB,AC      (names longer than a letter: comma-separated)
 
 ``--repo`` runs the rules of another checkout (e.g. `git worktree add /tmp/base <rev>`) on this checkout's
 annotation file, so the figure before a change can be rerun; ``-v`` lists the disagreements.
@@ -19,7 +20,7 @@ ANNOTATIONS = Path(__file__).resolve().parents[1] / "corpus" / "annotations" / "
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--annotators", required=True, help="annotator letters, e.g. FGHIJ")
+    ap.add_argument("--annotators", required=True, help="annotator letters (FGHIJ) or comma-separated names (AA,AB)")
     ap.add_argument("--repo", type=Path, help="checkout whose rules to run (default: this one)")
     ap.add_argument("-v", action="store_true")
     args = ap.parse_args()
@@ -29,7 +30,8 @@ def main() -> None:
     from pipeline.analyze import RULES_ONLY_THRESHOLD, rule_hits_many, rule_scores
 
     lines = [json.loads(l) for l in ANNOTATIONS.read_text(encoding="utf-8").splitlines() if l.strip()]
-    keys = {(a["file"], a["path"]) for a in lines if a["annotator"] in set(args.annotators)}
+    names = set(args.annotators.split(",")) if "," in args.annotators else set(args.annotators)
+    keys = {(a["file"], a["path"]) for a in lines if a["annotator"] in names}
     rows = [r for r in load_annotations(ANNOTATIONS, log=lambda *_: None) if (r["file"], r["path"]) in keys]
     items = items_for(rows, "ru")
     hits = rule_hits_many(items)
