@@ -14,6 +14,8 @@ import click
 from corpus import DEMO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
+# Folders of ../shared/corpus-samples with whole acts, ingested by the main job.
+ACT_FOLDERS = ("cbd-minjust-docx", "cbd-minjust-pdf", "kg-codes-extracted-text")
 
 
 def build_steps(shared: Path | None, public_db: str) -> list[list[str]]:
@@ -23,9 +25,9 @@ def build_steps(shared: Path | None, public_db: str) -> list[list[str]]:
     ]
     if shared is not None:
         samples = shared / "corpus-samples"
-        steps.append(["ingest", "--source", "minjust", str(samples / "cbd-minjust-docx"),
-                      str(samples / "cbd-minjust-pdf"), str(samples / "cbd-minjust-api-edition-html" / "ru"),
-                      str(samples / "cbd-minjust-api-edition-html" / "ky"), str(samples / "kg-codes-extracted-text")])
+        # Whole acts only: cbd-minjust-api-edition-html holds trimmed fragments of the source's HTML (parser
+        # test material for tests/), which would be published as title-less «acts».
+        steps.append(["ingest", "--source", "minjust", *[str(samples / name) for name in ACT_FOLDERS]])
     steps.append(["analyze", "--jobs", "2", *[str(p) for p in sorted(DEMO_DIR.glob("made-up-draft-*"))]])
     if shared is not None:
         plan = str(shared / "seeds" / "plan-2015-2017-resolution-170.ky.txt")

@@ -16,6 +16,10 @@ import click
 from .document import TarazaError
 
 DEFAULT_DB = os.environ.get("TARAZA_DB", "data/taraza.db")
+# Commands that only make sense on a built corpus: run on a database that does not exist (another folder,
+# a mistyped --db), they would create an empty one and print confident zeros.
+READS_DB = {"monitor"}
+NO_DB = "no database at this path; run `taraza build` first or pass --db (or set TARAZA_DB)"
 
 
 class Group(click.Group):
@@ -46,10 +50,16 @@ def main(ctx, db_path):
     ctx.obj["db_path"] = db_path
 
 
-def open_db_from(ctx):
+def open_db_from(ctx, must_exist: bool | None = None):
+    """The corpus database of ``--db``; a command in :data:`READS_DB` (or ``must_exist``) refuses a missing file."""
     from corpus import open_db
 
-    return open_db(ctx.obj["db_path"])
+    path = Path(ctx.obj["db_path"])
+    if must_exist is None:
+        must_exist = ctx.command.name in READS_DB
+    if must_exist and not path.is_file():
+        raise TarazaError(path.resolve(), NO_DB)
+    return open_db(path)
 
 
 @main.command()

@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .dates import check_passage_inputs
 from .document import TarazaError
 from .lexicon import WORD, load as load_lexicon, terms
 from .match_figures import extract_figures
@@ -916,7 +917,8 @@ def match_lines(index: MeasureIndex, lines) -> list[dict]:
             raise TarazaError(f"line {n}", f"not JSON: {exc}")
         if not (rec.get("text") or rec.get("passage")):
             raise TarazaError(f"line {n}", "no \"text\"")
-        recs.append(rec)
+        recs.append({**rec, "_line": n})
+    check_passage_inputs(recs)  # dates to ISO, bad dates refused, unknown agencies warned about
     index.prime(recs)
     return [index.match(rec).to_json() for rec in recs]
 

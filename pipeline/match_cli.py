@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .dates import DATE
 from .document import TarazaError
 
 
@@ -115,7 +116,8 @@ def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
 @click.command()
 @click.option("--plan", "plan_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The plan whose coverage to show (it must have been matched with `taraza match --report`).")
-@click.option("--as-of", "as_of", default=None, help="Monitoring date (YYYY-MM-DD) deadlines are checked against; default today.")
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help="Monitoring date (YYYY-MM-DD or DD.MM.YYYY) deadlines are checked against; default today.")
 @click.option("--limit", default=0, type=int, help="Show at most this many measures (0 = all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage rows as JSON lines.")
 @click.pass_context

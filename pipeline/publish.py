@@ -59,6 +59,14 @@ DROP = {
 # Column values rewritten on the way out, in every table that has the column: local file paths become
 # file names (the path on the machine that built the corpus says nothing and may say too much).
 REWRITE = {"path": "file_name(t.path)"}
+# Column values rewritten in one table only (``doc_info``: the readable title and edition of each document,
+# see :func:`_document_info`). A made-up report whose header happens to name a law is not a law.
+TABLE_REWRITE = {
+    "documents": {
+        "title": "(select di.title from temp.doc_info di where di.id = t.id)",
+        "act_type": "case when t.kind = 'report' then null else t.act_type end",
+    },
+}
 # Full-text columns that differ from the corpus schema's `fts:` declaration.
 FTS_OVERRIDE = {"documents": ["title", "act_number", "issuing_body"]}
 
@@ -97,6 +105,8 @@ EXTRA: dict[str, dict[str, Extra]] = {
     },
     "passages": {"label": Extra(str, _LABEL_TEXT)},
     "documents": {
+        "work_key": Extra(str, "(select di.work_key from temp.doc_info di where di.id = t.id)"),
+        "edition": Extra(str, "(select di.edition from temp.doc_info di where di.id = t.id)"),
         "year": Extra(int, "cast(nullif(substr(t.act_date, 1, 4), '') as integer)"),
         "n_flags": Extra(int, "(select count(*) from c.flags f where f.document_id = t.id)",
                          ["flags.document_id"], "0"),
@@ -110,9 +120,12 @@ EXTRA: dict[str, dict[str, Extra]] = {
         "year": Extra(int, "(select cast(nullif(substr(d.act_date, 1, 4), '') as integer)"
                            " from c.documents d where d.id = t.document_id)"),
         "is_current": Extra(int, "(select d.is_current from c.documents d where d.id = t.document_id)"),
+        # The act in all its editions (DOCX, a dated PDF, TXT) and the edition this clause comes from.
+        "work_key": Extra(str, "(select di.work_key from temp.doc_info di where di.id = t.document_id)"),
+        "edition": Extra(str, "(select di.edition from temp.doc_info di where di.id = t.document_id)"),
         # Label for links from flags and matches: «ст. 12 ч. 3 — Закон ...».
-        "label": Extra(str, "t.path || ' — ' || coalesce((select substr(d.title, 1, 50) from c.documents d"
-                            " where d.id = t.document_id), '')"),
+        "label": Extra(str, "t.path || ' — ' || coalesce((select substr(di.title, 1, 50) from temp.doc_info di"
+                            " where di.id = t.document_id), '')"),
         "n_flags": Extra(int, "(select count(*) from c.flags f where f.clause_id = t.id)",
                          ["flags.clause_id"], "0"),
         "max_score": Extra(float, "(select max(f.score) from c.flags f where f.clause_id = t.id)",
@@ -206,7 +219,9 @@ def publish(corpus_path: str | Path, out_path: str | Path = DEFAULT_OUT, *, prog
     say = progress or (lambda msg: None)
     corpus_path, out_path = Path(corpus_path), Path(out_path)
     if not corpus_path.is_file():
-        raise TarazaError(corpus_path, "corpus database not found (run `taraza ingest` first)")
+        from .cli import NO_DB
+
+        raise TarazaError(corpus_path.resolve(), NO_DB)
     started = time.perf_counter()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".building")
@@ -267,6 +282,7 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
         # Derived columns may use the typology wherever it comes from.
         corpus["factors"] = {c: "" for c in db["factors"].columns_dict}
     facets = _facet_columns(load_metadata()) if METADATA.is_file() else {}
+    _document_info(conn)
     # Schema order first (referenced tables before the tables that point at them), then public tables a
     # stage created without a schema fragment.
     names = [*schema["tables"], *sorted(set(corpus) - set(schema["tables"]))]
@@ -291,7 +307,8 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
                if fk[0] in columns and (fk[1] in published or fk[1] == name)]
         fks = list(dict.fromkeys(fks))
         db[name].create({**columns, **{c: e.type for c, e in extras.items()}}, pk=pk, foreign_keys=fks or None)
-        select = [REWRITE.get(c, f't."{c}"') for c in columns] + [e.sql for e in extras.values()]
+        rewrite = {**REWRITE, **TABLE_REWRITE.get(name, {})}
+        select = [rewrite.get(c, f't."{c}"') for c in columns] + [e.sql for e in extras.values()]
         target = ", ".join(f'"{c}"' for c in [*columns, *extras])
         order = f" order by {ORDER[name]}" if name in ORDER else ""
         conn.execute(f'insert into main."{name}" ({target}) select {", ".join(select)} from c."{name}" t{order}')
@@ -309,6 +326,41 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
             table.enable_fts(fts, tokenize="unicode61", create_triggers=False)
             db[f"{name}_fts"].optimize()
     return counts
+
+
+_EDITION_YEAR = re.compile(r"[._-]((?:19|20)\d\d)$")
+
+
+def work_key(act_key: str | None) -> str:
+    """The act a document is an edition of: its act key without a trailing edition year
+    (``civil-code-part1-1996-15.2018`` — the 2018 PDF — is an edition of ``civil-code-part1-1996-15``)."""
+    return _EDITION_YEAR.sub("", act_key or "")
+
+
+def edition_label(fmt: str | None, act_key: str | None, version: int | None) -> str:
+    """How a search hit names its edition: «DOCX», «PDF 2018», «TXT v2»."""
+    m = _EDITION_YEAR.search(act_key or "")
+    label = " ".join(x for x in ((fmt or "").upper(), m.group(1) if m else "") if x)
+    return f"{label} v{version}" if version and version > 1 else label
+
+
+def _document_info(conn) -> None:
+    """temp.doc_info: per corpus document, its act (work key), edition label and a readable title — its own
+    from the header; else the title of another edition of the same act in the same language (the 2018
+    PDFs have no header); else its file name, never the bare hash."""
+    rows = conn.execute("select id, act_key, language, format, version, is_current, coalesce(title, ''), path"
+                        " from c.documents").fetchall()
+    titled: dict[tuple[str, str], tuple[int, str]] = {}
+    for _id, key, lang, _fmt, _v, current, title, _path in rows:
+        if title.strip():
+            best = titled.get((work_key(key), lang))
+            if best is None or current > best[0]:
+                titled[(work_key(key), lang)] = (current, title.strip())
+    conn.execute("create temp table doc_info (id text primary key, work_key text, edition text, title text)")
+    conn.executemany("insert into temp.doc_info values (?, ?, ?, ?)", [
+        (_id, work_key(key), edition_label(fmt, key, version),
+         title.strip() or titled.get((work_key(key), lang), (0, ""))[1] or file_name(path) or _id)
+        for _id, key, lang, fmt, version, _c, title, path in rows])
 
 
 def _create_views(conn, db: sqlite_utils.Database, say) -> None:

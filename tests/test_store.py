@@ -76,6 +76,25 @@ def test_batch_with_bad_files_reports_each_and_ingests_the_rest(tmp_path):
     assert strict.exit_code == 1 and "Traceback" not in strict.output
 
 
+def test_commands_that_read_the_corpus_refuse_a_missing_database(tmp_path, monkeypatch):
+    """From another folder the default data/taraza.db does not exist: monitor and publish say so instead
+    of creating an empty database and printing zeros; commands that write still create it."""
+    from tests.conftest import SEED_PLAN
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for args in (["monitor", "--plan", str(SEED_PLAN)], ["publish", "-o", "out.db"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "no database at" in result.output and "taraza build" in result.output
+        assert str(tmp_path / "data" / "taraza.db") in result.output
+        assert "Traceback" not in result.output
+        assert not (tmp_path / "data").exists() and not (tmp_path / "out.db").exists()
+    assert runner.invoke(main, ["monitor", "--help"]).exit_code == 0
+    ingest = runner.invoke(main, ["ingest", str(DOCX / "family-code-2003-201.ky.docx")])
+    assert ingest.exit_code == 0 and (tmp_path / "data" / "taraza.db").is_file()
+
+
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
     top = runner.invoke(main, ["--help"])

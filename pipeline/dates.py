@@ -1,0 +1,74 @@
+"""Dates a user types: ``monitor --as-of`` and the ``"date"`` of ``match --input`` lines.
+
+ISO dates (``2017-01-01``) and the day-first form Kyrgyz documents use (``01.01.2017``, ``1/1/2017``) are
+accepted and returned as ISO; anything else, and impossible dates (``2016-13-45``), are refused with a
+message naming the value — a wrong date would silently move every deadline check.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+
+import click
+
+from .document import TarazaError
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+FORMS = "YYYY-MM-DD or DD.MM.YYYY"
+
+
+def parse_user_date(value) -> str:
+    """``value`` → ISO date; ValueError naming the value when it is not a date or not a real one."""
+    text = str(value).strip()
+    if m := _ISO.fullmatch(text):
+        y, mo, d = map(int, m.groups())
+    elif m := _DAY_FIRST.fullmatch(text):
+        d, mo, y = map(int, m.groups())
+    else:
+        raise ValueError(f"«{value}» is not a date (write {FORMS})")
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError as exc:  # month 13, 30 February
+        raise ValueError(f"«{value}» is not a real date ({exc})") from None
+
+
+class UserDate(click.ParamType):
+    """A click option type for :func:`parse_user_date`: bad values are a usage error naming the value."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_user_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = UserDate()
+
+
+def check_passage_inputs(recs: list[dict], warn=None) -> None:
+    """Input lines of ``match --input`` (each with its ``_line`` number): their dates made ISO (a rough date
+    naming its year is kept as written), a bad date refused with the line and the value; an agency name the registry does not know warned about once per
+    name (the passage is still matched, without the agency prior)."""
+    from .match import find_agencies, year_of
+
+    warn = warn or (lambda msg: print(msg, file=sys.stderr))
+    unknown: set[str] = set()
+    for rec in recs:
+        where = f"line {rec.get('_line', '?')}"
+        if rec.get("date") not in (None, ""):
+            try:
+                rec["date"] = parse_user_date(rec["date"])
+            except ValueError as exc:
+                # A rough date that names its year («2016», «2016-05», «c. 2016») still dates the report;
+                # a full date that does not exist, or words without a year («вчера»), do not.
+                if "not a real date" in str(exc) or year_of(rec["date"]) is None:
+                    raise TarazaError(where, f"\"date\": {exc}") from None
+        agency = str(rec.get("agency") or "").strip()
+        if agency and agency not in unknown and not find_agencies(agency):
+            unknown.add(agency)
+            warn(f"warning: {where}: agency «{agency}» is not in the registry (rules/agencies.yml); "
+                 f"matched without the agency prior")
