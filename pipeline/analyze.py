@@ -823,9 +823,9 @@ def document_findings(lang: str, clauses: list, header: dict | None = None, text
                                    spec["why_procedure"],
                                    tf["missing_admin_procedure"]["fix_ru" if lang == "ru" else "fix_ky"]))
             break               # one finding set per article is what an expert writes
-    header = header or {}
-    act_type = (header.get("act_type") or "").lower()
-    if any(w in act_type or act_low[:400].find(w) >= 0 for w in spec["bylaw_types"]):
+    # the act's type as the parser reads it from the header, not any word near the top: a law's
+    # «Статья 2. Порядок выдачи лицензии» does not make it a by-law
+    if ((header or {}).get("act_type") or "").lower() in spec["bylaw_types"]:
         head = act_low[:1500]
         if not any(w in head for w in spec["delegation_words"]):
             out.append(Finding("gap_filling_bylaw", "", spec["score_bylaw"], "", spec["why_gap"],

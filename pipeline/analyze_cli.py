@@ -30,6 +30,8 @@ def classify(input_path, output_path, threshold):
     Each input line is {"id", "text", "lang"} (lang ru or ky), optionally with "heading" (the article
     heading) and "lead_in" (the paragraph ending in «:» that introduces a list item). Each output line is
     {"id", "factors": [...]}, an empty list for a clean clause; "evidence" quotes the triggering words.
+    A bad line (not JSON, no "id", no "text", another lang) is reported on stderr with its number and
+    skipped; the other lines are classified and the exit code is 1.
 
     \b
     Example:
@@ -37,24 +39,46 @@ def classify(input_path, output_path, threshold):
     """
     from .analyze import classify_items
 
-    items = []
+    items, bad = [], 0
     for n, line in enumerate(input_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
+        problem = None
         try:
             it = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise TarazaError(input_path, f"line {n} is not JSON: {exc.msg}")
-        if it.get("lang") not in ("ru", "ky"):
-            raise TarazaError(input_path, f"line {n}: lang must be 'ru' or 'ky', not {it.get('lang')!r}")
+            it, problem = None, f"not JSON: {exc.msg}"
+        if problem is None:
+            problem = _classify_line_problem(it)
+        if problem:
+            # one bad line is that line's problem: the others are still classified
+            click.echo(f"{input_path}: line {n}: {problem}", err=True)
+            bad += 1
+            continue
         items.append(it)
-    flags = classify_items(items, threshold=threshold)
+    flags = classify_items(items, threshold=threshold) if items else []
     with output_path.open("w", encoding="utf-8") as out:
         for it, fl in zip(items, flags):
-            out.write(json.dumps({"id": it.get("id"), "factors": [
+            out.write(json.dumps({"id": it["id"], "factors": [
                 {"factor": f.factor, "score": f.score, "evidence": f.evidence, "explanation": f.explanation}
                 for f in fl]}, ensure_ascii=False) + "\n")
-    click.echo(f"{len(items)} clauses, {sum(1 for f in flags if f)} with factors → {output_path}", err=True)
+    click.echo(f"{len(items)} clauses, {sum(1 for f in flags if f)} with factors"
+               + (f", {bad} bad lines skipped" if bad else "") + f" → {output_path}", err=True)
+    if bad:
+        sys.exit(1)
+
+
+def _classify_line_problem(it) -> str | None:
+    """What makes one classify input line unusable, or None."""
+    if not isinstance(it, dict):
+        return "not a JSON object"
+    if it.get("id") is None or it.get("id") == "":
+        return 'no "id"'
+    if it.get("lang") not in ("ru", "ky"):
+        return f"lang must be 'ru' or 'ky', not {it.get('lang')!r}"
+    if not isinstance(it.get("text"), str):
+        return 'no "text" (a string)'
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -158,25 +182,49 @@ def _summary_counts(report: dict) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def _clause_rows(report: dict) -> list[dict]:
+    """One row per clause with all its factors (clause flags, then document-level findings placed on that
+    clause), in report order; findings about the whole act last, one row each. An expert reads a clause once,
+    not once per factor."""
+    rows: dict[str, dict] = {}
+    whole_act = []
+    for r in report["flags"] + report["findings"]:
+        if not r["path"]:
+            whole_act.append({"path": "", "text": "", "spans": [], "factors": [r], "document": True})
+            continue
+        row = rows.setdefault(r["path"], {"path": r["path"], "text": r["text"], "spans": [], "factors": [],
+                                          "document": True})
+        row["factors"].append(r)
+        row["spans"] += r.get("spans") or []
+        row["document"] = row["document"] and r["source"] == "document"
+    return [*rows.values(), *whole_act]
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
 def render_html(report: dict) -> str:
     e = html.escape
     ky = report["language"] == "ky"
     head, counts = _report_words(report)
     rows = []
-    for r in report["flags"]:
-        rows.append(f"<tr><td>{e(r['path'])}</td><td>{_highlight_html(r['text'], r.get('spans') or [])}</td>"
-                    f"<td>{e(r['name'])}<br><small>{e(r['factor'])} · {r['score']:.2f} · {e(r['source'])}</small></td>"
-                    f"<td>{e(r['explanation'])}</td><td>{e(r['fix'])}</td></tr>")
-    for r in report["findings"]:
-        rows.append(f"<tr class=doc><td>{e(r['path'] or '—')}</td><td>{e(r['text'])}</td>"
-                    f"<td>{e(r['name'])}<br><small>{e(r['factor'])} · {r['score']:.2f} · document</small></td>"
-                    f"<td>{e(r['explanation'])}</td><td>{e(r['fix'])}</td></tr>")
+    for row in _clause_rows(report):
+        fs = row["factors"]
+        factors = "<br>".join(f"{e(r['name'])}<br><small>{e(r['factor'])} · {r['score']:.2f} · {e(r['source'])}</small>"
+                              for r in fs)
+        why = "".join(f"<p>{e(r['name']) + ': ' if len(fs) > 1 else ''}{e(r['explanation'])}</p>" for r in fs)
+        fix = "".join(f"<p>{e(x)}</p>" for x in _unique(r["fix"] for r in fs))
+        rows.append(f"<tr{' class=doc' if row['document'] else ''}><td>{e(row['path'] or '—')}</td>"
+                    f"<td>{_highlight_html(row['text'], row['spans'])}</td>"
+                    f"<td>{factors}</td><td>{why}</td><td>{fix}</td></tr>")
     summary = "".join(f"<li>{e(k)}: {v}</li>" for k, v in _summary_counts(report).items())
     title = "Коррупциялык факторлорго экспертиза" if ky else "Антикоррупционная экспертиза: заключение"
     return f"""<!doctype html>
 <html lang="{e(report['language'])}"><head><meta charset="utf-8"><title>{e(title)}</title>
 <style>body{{font-family:sans-serif;max-width:1200px;margin:2em auto}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.4em;vertical-align:top}}mark{{background:#ffe08a}}tr.doc{{background:#f6f6f6}}</style>
+td,th{{border:1px solid #ccc;padding:.4em;vertical-align:top}}td p{{margin:0 0 .4em}}mark{{background:#ffe08a}}
+tr.doc{{background:#f6f6f6}}</style>
 </head><body>
 <h1>{e(title)}</h1>
 <p><b>{e(report['title'] or report['file'])}</b><br>{e(report['file'])} · sha256 {e(report['sha256'][:16])}</p>
@@ -200,15 +248,76 @@ def render_md(report: dict) -> str:
     lines = [f"# {title}: {cell(report['title'] or report['file'])}", "", counts, ""]
     lines += [f"- {k}: {v}" for k, v in _summary_counts(report).items()]
     lines += ["", "| " + " | ".join(head) + " |", "|---|---|---|---|---|"]
-    for r in report["flags"] + report["findings"]:
-        text = _marked(r["text"], r.get("spans") or [], "**", "**", cell)
-        lines.append(f"| {cell(r['path'])} | {text} | {cell(r['name'])} ({r['factor']}, {r['score']:.2f}) | "
-                     f"{cell(r['explanation'])} | {cell(r['fix'])} |")
+    # several factors of one clause share its row, one per line (GitHub-flavoured Markdown keeps <br> in a cell)
+    for row in _clause_rows(report):
+        fs = row["factors"]
+        text = _marked(row["text"], row["spans"], "**", "**", cell) or "—"
+        factors = "<br>".join(f"{cell(r['name'])} ({r['factor']}, {r['score']:.2f})" for r in fs)
+        why = "<br>".join((f"{cell(r['name'])}: " if len(fs) > 1 else "") + cell(r["explanation"]) for r in fs)
+        fix = "<br>".join(cell(x) for x in _unique(r["fix"] for r in fs))
+        lines.append(f"| {cell(row['path']) or '—'} | {text} | {factors} | {why} | {fix} |")
     return "\n".join(lines) + "\n"
 
 
+# Our comments in the author's DOCX: a later run recognises them by these and replaces them
+COMMENT_AUTHOR, COMMENT_INITIALS = "Taraza", "TZ"
+
+
+def _drop_own_comments(d) -> None:
+    """Remove the comments an earlier ``check --format docx`` put into this document (author and initials
+    ours) with their anchors; other people's comments stay."""
+    from docx.oxml.ns import qn
+
+    ours = [c for c in d.comments if c.author == COMMENT_AUTHOR and (c.initials or "") == COMMENT_INITIALS]
+    ids = {str(c.comment_id) for c in ours}
+    for c in ours:
+        c._comment_elm.getparent().remove(c._comment_elm)
+    marks = [el for el in d.element.body.iter(qn("w:commentRangeStart"), qn("w:commentRangeEnd"),
+                                             qn("w:commentReference")) if el.get(qn("w:id")) in ids]
+    for el in marks:
+        parent = el.getparent()
+        if el.tag == qn("w:commentReference") and parent.tag == qn("w:r") and \
+                not any(ch.tag not in (qn("w:rPr"), qn("w:commentReference")) for ch in parent):
+            parent.getparent().remove(parent)       # the run python-docx added to hold the reference
+        else:
+            parent.remove(el)
+
+
+def _docx_blocks(d):
+    """(text as read_docx reads it, the runs to anchor a comment on) for every body paragraph and every table
+    row, in document order: a flagged table row is a clause like any paragraph."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    from .ingest import _docx_par_text, normalize_line
+
+    def runs(el):
+        out = []
+        for p in el.iter(qn("w:p")):
+            par = Paragraph(p, d._body)
+            out += [Run(r, par) for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None]
+        return out
+
+    for el in d.element.body:
+        if el.tag == qn("w:p"):
+            yield normalize_line(_docx_par_text(el)), runs(el)
+        elif el.tag == qn("w:tbl"):
+            for row in el.iter(qn("w:tr")):
+                cells = [" ".join(_docx_par_text(p) for p in tc.iter(qn("w:p"))).strip() for tc in row.iter(qn("w:tc"))]
+                yield normalize_line(" | ".join(cells)), runs(row)
+
+
+def _comment_text(rows: list[dict]) -> str:
+    return "\n".join(f"[{r['name']}] {r['explanation']} Рекомендация: {r['fix']}"
+                     + (f" («{r['evidence']}»)" if r["evidence"] else "") for r in rows)
+
+
 def write_docx_comments(src: Path, report: dict, out: Path) -> int:
-    """The author's own DOCX with a Word comment on every flagged clause; returns the number of comments."""
+    """The author's own DOCX with a Word comment on every flagged clause (paragraph or table row) and one
+    comment at the start of the document with the document-level findings (and any flag whose paragraph
+    could not be found); Taraza's comments from an earlier run are replaced, other comments kept. Returns the
+    number of comments added."""
     import docx
 
     from .ingest import normalize_line
@@ -217,19 +326,32 @@ def write_docx_comments(src: Path, report: dict, out: Path) -> int:
         d = docx.Document(str(src))
     except Exception as exc:
         raise TarazaError(src, f"cannot open as DOCX: {exc}")
+    _drop_own_comments(d)
     by_clause: dict[str, list[dict]] = {}
+    whole_document: list[dict] = []
     for r in report["flags"] + report["findings"]:
         if r["text"]:
             by_clause.setdefault(normalize_line(r["text"].split("\n")[0])[:200], []).append(r)
+        else:
+            whole_document.append(r)
     n = 0
-    for p in d.paragraphs:
-        key = normalize_line(p.text)[:200]
-        rs = by_clause.pop(key, None) if key else None
-        if not rs or not p.runs:
+    first_runs = None
+    for key, runs in _docx_blocks(d):
+        if first_runs is None and runs:
+            first_runs = runs
+        rs = by_clause.pop(key[:200], None) if key else None
+        if not rs or not runs:
+            if rs:
+                whole_document += rs
             continue
-        text = "\n".join(f"[{r['name']}] {r['explanation']} Рекомендация: {r['fix']}"
-                         + (f" («{r['evidence']}»)" if r["evidence"] else "") for r in rs)
-        d.add_comment(p.runs, text=text, author="Taraza", initials="TZ")
+        d.add_comment(runs, text=_comment_text(rs), author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
+        n += 1
+    # findings about the act as a whole, and flags whose clause is not a paragraph of its own, go to its start
+    whole_document += [r for rs in by_clause.values() for r in rs]
+    if whole_document and first_runs:
+        text = _comment_text([{**r, "name": f"{r['path']}: {r['name']}" if r["path"] else r["name"]}
+                              for r in whole_document])
+        d.add_comment(first_runs, text=text, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
         n += 1
     d.save(str(out))
     return n
@@ -246,7 +368,8 @@ def check(file, fmt, output):
     The report has a summary, then a per-article table: article, clause text with the triggering words
     highlighted, factor (Russian/Kyrgyz name), why, and the recommended fix. Document-level findings (a
     power with no term, no appeal route; a by-law with no delegating law) follow. With --format docx the
-    author's own DOCX comes back with a Word comment on every flagged clause.
+    author's own DOCX comes back with a Word comment on every flagged clause (table rows too) and one at its
+    start for the act as a whole; Taraza's comments from an earlier run are replaced, other comments kept.
 
     \b
     Examples:
@@ -298,7 +421,8 @@ def _analyze_worker(path: str):
 def analyze(ctx, paths, jobs, force):
     """Analyze many drafts (files or folders) into the database: flags linked to clauses, plus
     document-level findings. Resumable: a file whose sha256 was already analyzed by the same analyzer and
-    model version is skipped. Files that cannot be read are reported and the rest go on.
+    model version is skipped. Files that cannot be read are reported and the rest go on; the exit code
+    is 1 if any file failed.
 
     \b
     Example:
@@ -349,6 +473,8 @@ def analyze(ctx, paths, jobs, force):
     if pool:
         pool.shutdown()
     click.echo(f"{done} analyzed, {skipped} unchanged (skipped), {failed} failed")
+    if failed:
+        sys.exit(1)         # after every other file was analyzed and stored: a script sees the failures
 
 
 def _load_factors(db) -> None:

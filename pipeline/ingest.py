@@ -262,14 +262,18 @@ def read_pdf(data: bytes, path: str) -> tuple[list[str], dict]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
+            if pages and sum(len(p.strip()) for p in pages) < 20 * len(pages):
+                # a scan has its pages as images; a PDF with neither text nor images is not a scan
+                images = sum(1 for page in pdf.pages if page.images)
+                n = f"{len(pages)} page{'s' if len(pages) > 1 else ''}"
+                raise TarazaError(path, f"PDF has no text layer ({images} of {n} are images: a scan?); run OCR first"
+                                  if images else f"PDF has no text layer and no images ({n}, blank?)")
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds of errors on broken files
         if isinstance(exc, TarazaError):
             raise
         raise TarazaError(path, f"broken PDF: {exc.__class__.__name__}: {exc}")
     if not pages:
         raise TarazaError(path, "PDF has no pages")
-    if sum(len(p.strip()) for p in pages) < 20 * len(pages):
-        raise TarazaError(path, f"PDF has no text layer ({len(pages)} pages of images: a scan?); run OCR first")
     pages, header = _drop_page_furniture(pages)
     meta = {"pages": len(pages)}
     if header:
@@ -427,11 +431,15 @@ def sniff_format(data: bytes, name: str) -> str:
         return "docx"
     if data.lstrip().startswith(b"%PDF"):
         return "pdf"
+    # binary first: «<p» turns up by chance inside an image
+    if b"\x00" in data[:4096]:
+        raise TarazaError(name, f"unsupported file type {ext or '(no extension)'}: binary content")
     head = data[:2048].lower()
     if b"<html" in head or b"<div" in head or b"<p" in head:
         return "html"
-    if b"\x00" in data[:4096]:
-        raise TarazaError(name, f"unsupported file type {ext or '(no extension)'}: binary content")
+    if ext[1:].isalpha():
+        # «.jsonl», «.csv», «.xml»: text, but not an act; say so rather than fail later on its structure
+        raise TarazaError(name, f"unsupported file type {ext} (Taraza reads {', '.join(sorted(set(SUPPORTED)))})")
     return "txt"
 
 
@@ -460,8 +468,10 @@ def read_bytes(data: bytes, name: str, *, source: str = "local", url: str = "", 
     text, banners = normalize(paragraphs)
     body, signature = split_signature(text.split("\n"))
     text = "\n".join(body)
-    if len(text) < 10:
+    if not text.strip():
         raise TarazaError(name, f"no text found in the {fmt.upper()} file")
+    if len(text) < 10:
+        raise TarazaError(name, f"too little text in the {fmt.upper()} file to be an act: «{text.strip()}»")
     lang = language or detect_language(text)
     if lang is None:
         raise TarazaError(name, "text is in neither Russian nor Kyrgyz (too few Cyrillic letters)")

@@ -120,9 +120,63 @@ def parse_text(text: str, language: str = "ru", display_title: str = "") -> Stru
         builder.add_paragraph(ln)
         i += 1
     tree = builder.finish()
+    for art in _articles_of(tree):
+        _split_one_line_article(art, text)
     _restore_inserted_article_numbers(tree)
     clauses = _collect_clauses(tree, text)
     return Structure(header=header, tree=tree, clauses=clauses)
+
+
+# «Статья 7. Уполномоченный орган вправе аннулировать лицензию.»: a short article written on its heading's line.
+# Its norm is the heading text when the article has no other body and that text is a sentence: it ends like one
+# and is not a heading glued to its first sentence, which PDF extraction produces («Статья 27. Неделимые вещи
+# Неделимой признается вещь …»): a capitalised word inside it that a sentence would not capitalise.
+_HEADING_THEN_NORM = re.compile(r"^(?P<head>[^.!?]{3,250}?)[.!?]\s+(?P<norm>[А-ЯӨҮҢ«\"][^\n]*[.;!?])$")
+_SENTENCE = re.compile(r"^[А-ЯӨҮҢ«\"][^\n]*\s[^\n]*[.;!?]$")
+# capitalised words inside a sentence of a legal act («орган Кыргызской Республики», «Кабинетом Министров»), and
+# the acts it cites after a preposition or «настоящий» («в соответствии с Законом», «Настоящий Закон»)
+_NAME_WORD = re.compile(r"^(?:Кыргыз|Республик|Кабинет|Министр|Президент|Жогорку|Кенеш|Правительств|Бишкек|КР\b)")
+_ACT_WORD = re.compile(r"^(?:Закон|Кодекс|Конституци|Мыйзам)")
+_ACT_CITER = re.compile(r"^(?:настоящ\w*|с|со|в|во|по|и|ушул)$")
+_REPEALED = re.compile(r"утратил|исключен|күчүн\s+жогот", re.I)
+
+
+def _glued_heading(s: str) -> bool:
+    words = s.split()
+    for i in range(1, len(words)):
+        w, prev = words[i], words[i - 1]
+        if not w[:1].isupper() or prev[-1:] in ".;:!?)»\"":
+            continue
+        # a name word second only after another name word («Кабинет Министров»; not «Реторсии Правительством»)
+        if _NAME_WORD.match(w) and (i > 1 or _NAME_WORD.match(prev)):
+            continue
+        if _ACT_WORD.match(w) and _ACT_CITER.match(prev.lower()):
+            continue
+        return True
+    return False
+
+
+def _split_one_line_article(art: Node, text: str) -> None:
+    """Give an article with no body the norm written on its heading's line as its one paragraph: «Статья 10.
+    Вступление в силу. Настоящий Закон вступает в силу …» (heading, then the norm) or «Статья 7. Уполномоченный
+    орган вправе аннулировать лицензию.» (no heading, only the norm)."""
+    head = art.heading
+    if art.children or not head or _REPEALED.search(head):
+        return
+    m = _HEADING_THEN_NORM.match(head)
+    if m and not _glued_heading(m.group("head")) and not _glued_heading(m.group("norm")):
+        heading, norm = m.group("head").strip(), m.group("norm")
+    elif _SENTENCE.match(head) and not _glued_heading(head):
+        heading, norm = "", head
+    else:
+        return
+    line_end = text.find("\n", art.start)
+    line_end = len(text) if line_end == -1 else line_end
+    start = text.rfind(norm, art.start, line_end)
+    if start == -1:
+        return
+    art.heading = heading
+    art.children.append(Node("paragraph", "1", "", start, start + len(norm), text=norm))
 
 
 def _articles_of(nodes: list[Node]) -> list[Node]:
@@ -406,6 +460,10 @@ ACT_TYPES = [
     ("приказ", r"\bприказ\b|буйругу?"),
     ("положение", r"положени|жобосу?\b"),
     ("решение", r"\bрешени|чечими?\b"),
+    # by-laws named by their own kind only when the header line starts (RU) or ends (KY) with it: «Правила» or
+    # «Инструкция» inside a law's title («О правилах …») does not make the law one
+    ("инструкция", r"^инструкци|нускамасы?$"),
+    ("правила", r"^правила\b|эрежелери?$"),
 ]
 MONTHS_RU = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8,
              "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12}

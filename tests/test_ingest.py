@@ -156,3 +156,24 @@ def test_pdf_without_text_layer_is_reported():
     with pytest.raises(TarazaError) as err:
         read_bytes(blank_pdf(), "scan.pdf")
     assert "no text layer" in err.value.reason
+
+
+def test_blank_pdf_is_not_called_a_scan_and_a_stub_is_not_called_empty():
+    with pytest.raises(TarazaError) as err:
+        read_bytes(blank_pdf(), "made-up-blank.pdf")
+    assert "no text layer" in err.value.reason and "images" in err.value.reason
+    assert "a scan" not in err.value.reason and "pages of images" not in err.value.reason
+    with pytest.raises(TarazaError) as err:
+        read_bytes("Статья 1.\n".encode(), "made-up-stub.ru.txt")
+    assert "no text found" not in err.value.reason and "«Статья 1.»" in err.value.reason
+
+
+@pytest.mark.parametrize("data, name", [
+    # a PNG signature and header whose bytes happen to hold «<p»; a JSON-lines file
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR<p" + b"\x00" * 64, "made-up-scan.png"),
+    ('{"id": "a", "text": "Статья 1. Орган вправе отказать.", "lang": "ru"}\n'.encode(), "made-up-clauses.jsonl"),
+])
+def test_unsupported_file_types_are_named_as_such(data, name):
+    with pytest.raises(TarazaError) as err:
+        read_bytes(data, name)
+    assert "unsupported file type ." + name.rsplit(".", 1)[1] in err.value.reason

@@ -158,3 +158,24 @@ def test_inserted_articles_lost_superscripts_restored():
     water = parse_document(read_document(SAMPLES / "kg-codes-extracted-text" / "water-code-2005-8.ru.txt"))
     numbers = [a.number for a in water.articles]
     assert numbers[numbers.index("16"):numbers.index("16") + 3] == ["16", "16-1", "17"]
+
+
+@pytest.mark.parametrize("text, clauses", [
+    # made up: short articles written on their heading's line
+    ("Статья 7. Уполномоченный орган вправе аннулировать лицензию.\n",
+     [("ст. 7", "", "Уполномоченный орган вправе аннулировать лицензию.")]),
+    ("Статья 10. Вступление в силу. Настоящий Закон вступает в силу со дня официального опубликования.\n",
+     [("ст. 10", "Вступление в силу", "Настоящий Закон вступает в силу со дня официального опубликования.")]),
+    ("7-берене. Ыйгарым укуктуу орган лицензияны жокко чыгарууга укуктуу.\n",
+     [("ст. 7", "", "Ыйгарым укуктуу орган лицензияны жокко чыгарууга укуктуу.")]),
+    # a heading with its body below, a repealed article and a heading glued to its sentence (PDF) stay as they were
+    ("Статья 3. Права заявителя.\n1. Заявитель вправе обжаловать решение.\n",
+     [("ст. 3 ч. 1", "Права заявителя.", "1. Заявитель вправе обжаловать решение.")]),
+    ("Статья 9. Утратила силу.\n", []),
+    ("Статья 27. Неделимые вещи Неделимой признается вещь, если ее части утрачивают назначение.\n", []),
+])
+def test_article_written_on_one_line_has_its_norm_as_a_clause(text, clauses):
+    st = parse_text("ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ\nО вымышленных лицензиях (made up)\n" + text)
+    full = "ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ\nО вымышленных лицензиях (made up)\n" + text
+    assert [(c.path, c.article_heading, c.text) for c in st.clauses] == clauses
+    assert all(full[c.start:c.end] == c.text for c in st.clauses)
