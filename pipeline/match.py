@@ -237,6 +237,15 @@ def find_agencies(text: str) -> list[str]:
     abbreviations as written). The longest mention wins where mentions overlap («Аппарат Правительства» is
     not «Правительство», «Антикоррупционная служба ГКНБ» is not «ГКНБ»); a parent named in «при
     Правительстве КР» / «Өкмөтүнө караштуу» is not a mention."""
+    out: list[str] = []
+    for _, _, aid in agency_mentions(text):
+        if aid not in out:
+            out.append(aid)
+    return out
+
+
+def agency_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, id) of every registry body ``text`` names, in text order (see ``find_agencies``)."""
     if not text:
         return []
     forms, abbr_re, abbrs = _agency_registry()
@@ -256,11 +265,7 @@ def find_agencies(text: str) -> list[str]:
     for start, end, aid in sorted(found, key=lambda x: (x[0] - x[1], x[0])):
         if not any(start < e and s < end for s, e, _ in kept):
             kept.append((start, end, aid))
-    out: list[str] = []
-    for _, _, aid in sorted(kept):
-        if aid not in out:
-            out.append(aid)
-    return out
+    return sorted(kept)
 
 
 def measure_agency_ids(measure) -> set[str]:
@@ -445,14 +450,22 @@ class MatchResult:
     figures: list
     agencies: list[str] = field(default_factory=list)
     status_cues: list = field(default_factory=list)
-    passage_status: str = "unclear"   # what the passage's own words say, matched or not
+    # what the passage's own words say, matched or not («работа … не начата» with no measure found): `status` is
+    # the status of the work on the linked measure, so it is «unclear» when no measure is linked (an off-plan
+    # «температура достигала 30 градусов» reports nothing done); a reader checking a missed passage reads this
+    passage_status: str = "unclear"
     nearest: list[str] = field(default_factory=list)   # the best-scored measures, even when abstaining
+    # the abstention model's probability (0–1) that the passage reports on the plan at all; bounded, unlike
+    # the scores. A report-form row naming its plan item is matched whatever this says.
+    p_on_plan: float | None = None
 
     def to_json(self) -> dict:
         return {
             "id": self.id,
             "refs": [{"ref": c.ref, "score": round(c.score, 4)} for c in self.refs],
             "status": self.status,
+            "passage_status": self.passage_status,
+            "p_on_plan": None if self.p_on_plan is None else round(self.p_on_plan, 3),
             "figures": [{"value": f.value, "meaning": f.meaning, "number": f.number, "unit": f.unit,
                          "qualifier": f.qualifier} for f in self.figures],
         }
@@ -674,8 +687,13 @@ class MeasureIndex:
                                     abstain_features(total, ch, passage_words(text)))
 
     def abstains(self, total: np.ndarray, ch: dict, lang: str, text: str = "") -> bool:
+        return self._on_plan(total, ch, lang, text)[0]
+
+    def _on_plan(self, total: np.ndarray, ch: dict, lang: str, text: str) -> tuple[bool, float]:
+        """Whether to abstain, and the probability it is decided on (shown to users as ``p_on_plan``)."""
         a = self.settings("abstain", lang)
-        return self.abstain_probability(total, ch, lang, text, a) < a["cut"]
+        p = self.abstain_probability(total, ch, lang, text, a)
+        return p < a["cut"], p
 
     def prime(self, passages) -> None:
         """Embed a batch of passages (``Passage`` or dicts as ``match`` takes) ahead of matching them one by one."""
@@ -684,13 +702,15 @@ class MeasureIndex:
             if index is not None and index.embed is not None:
                 index.embed.prime(texts)
 
-    def score_and_abstain(self, text: str, lang: str, agency: str = "", date: str = "") -> tuple[np.ndarray, dict, bool]:
-        """Combined scores in this plan's order, channel scores, and whether the passage reports nothing in the
-        plan; a passage in the twin plan's language is judged on the twin (measures it lacks keep the scores
-        they get here, which are on the same z scale)."""
+    def score_and_abstain(self, text: str, lang: str, agency: str = "",
+                          date: str = "") -> tuple[np.ndarray, dict, bool, float]:
+        """Combined scores in this plan's order, channel scores, whether the passage reports nothing in the
+        plan, and the abstention model's probability that it reports on the plan; a passage in the twin plan's
+        language is judged on the twin (measures it lacks keep the scores they get here, which are on the same
+        z scale)."""
         if self.twin is None or lang != self.twin.plan_lang:
             total, ch = self.score(text, lang, agency, date)
-            return total, ch, self.abstains(total, ch, lang, text)
+            return total, ch, *self._on_plan(total, ch, lang, text)
         t_total, t_ch = self.twin.score(text, lang, agency, date)
         have = self._twin_pos >= 0
         pos = self._twin_pos[have]
@@ -699,7 +719,7 @@ class MeasureIndex:
         total[have] = t_total[pos]
         for name, v in t_ch.items():
             ch.setdefault(name, np.zeros(len(self.refs)))[have] = v[pos]
-        return total, ch, self.twin.abstains(t_total, t_ch, lang, text)
+        return total, ch, *self.twin._on_plan(t_total, t_ch, lang, text)
 
     def match(self, passage: Passage | dict, top_k: int = 3) -> MatchResult:
         passage = as_passage(passage)
@@ -710,7 +730,7 @@ class MeasureIndex:
             lang = detect_language(passage.text) or "ru"
         text = query_text(passage)
         explicit = explicit_ref(self.refs, passage)
-        total, ch, abstain = self.score_and_abstain(text, lang, passage.agency, passage.date)
+        total, ch, abstain, p_on_plan = self.score_and_abstain(text, lang, passage.agency, passage.date)
         if explicit is not None:
             # the report form names the plan item: that is the answer, the text only ranks the runners-up
             total[explicit] = total.max() + self.cfg["explicit_ref_bonus"]
@@ -725,11 +745,9 @@ class MeasureIndex:
                     refs.append(Candidate(self.refs[i], float(total[i]), {k: float(v[i]) for k, v in ch.items()}))
         # what a reported draft means depends on what the best measure asks for (pipeline.match_status)
         st = classify_status(passage.text, lang, self.measures[order[0]].text if refs else "")
-        # a status is about a plan measure: a passage that reports nothing in the plan has none to give
-        status = st.status if refs else "unclear"
-        return MatchResult(passage.id, refs, status, extract_figures(passage.text, lang),
+        return MatchResult(passage.id, refs, st.status if refs else "unclear", extract_figures(passage.text, lang),
                            find_agencies(passage.agency) if passage.agency else [], st.cues, st.status,
-                           [self.refs[i] for i in order])
+                           [self.refs[i] for i in order], p_on_plan)
 
 
 def twin_positions(refs: list[str], twin_refs: list[str], plan_name, twin_name, lang: str, twin_lang: str) -> np.ndarray:
@@ -999,36 +1017,83 @@ def evaluate_rows(rows: list[dict], plan_path: str | Path | None = None, plan=No
 _HEADER_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
 
 
-def report_meta(doc) -> dict:
-    """Reporting agency and date from a report's header (its first lines), else from its title."""
+_LINE_WORD = re.compile(r"[^\W\d_]+", re.U)
+
+
+def _header_author(line: str) -> tuple[str, list[str]] | None:
+    """(the body as written, its ids) when a header line says who issues the report: a letterhead (the body's
+    name alone, «Министерство юстиции Кыргызской Республики») or a title naming it as the author («Информация
+    Министерства юстиции о ходе …», «Юстиция министрлигинин … жөнүндө маалымат»); None for a line that only
+    mentions a body. The words are data: rules/report_authors.yml."""
+    from rules import load_yaml
+
+    rules = load_yaml("report_authors.yml")
+    line = line.strip()
+    mentions = agency_mentions(line)
+    if not mentions:
+        return None
+    ids = list(dict.fromkeys(aid for _, _, aid in mentions))
+    words = [(w.group(0).lower().replace("ё", "е"), w.start()) for w in _LINE_WORD.finditer(_blank_attached(line))]
+    outside = [w for w, at in words if not any(s <= at < e for s, e, _ in mentions)]
+    country = set(rules["country_words"])
+    if len([w for w in outside if w not in country]) <= rules["letterhead_other_words"]:
+        return line, ids
+    first_start, first_end, _ = mentions[0]
+    report_ru = {w.replace("ё", "е") for w in rules["report_words"]["ru"]}
+    if len(words) > 1 and words[0][0] in report_ru and words[1][1] == first_start:
+        return line[first_start:first_end], [mentions[0][2]]
+    report_ky = {w.replace("ё", "е") for w in rules["report_words"]["ky"]}
+    before = [w for w, at in words if at < first_start]
+    if not line.endswith(".") and all(w in country for w in before):
+        tail = [w for w, at in words if at >= first_end]
+        if any(a in rules["about_words_ky"] and b in report_ky for a, b in zip(tail, tail[1:])):
+            return line[first_start:first_end], [mentions[0][2]]
+    return None
+
+
+def resolve_author(name: str) -> list[str]:
+    """Registry ids of a body given by id (``minjust``), abbreviation or name; [] for a body the registry does
+    not hold (an NGO): its report is nobody's own report on the plan."""
+    from .agencies import registry
+
+    entry = registry().get(name.strip()) or registry().find(name)
+    return [entry.id] if entry else find_agencies(name)
+
+
+def report_meta(doc, agency: str | None = None, date: str | None = None) -> dict:
+    """Reporting agency and date of a report. The author is ``agency`` when the user states it, else the body
+    a header line names as the issuer (``_header_author``: its first lines, then its title); a body only
+    mentioned in the text is not the author. The date is ``date``, else the first dd.mm.yyyy of the header,
+    else its first year."""
     head_lines = doc.text.split("\n")[:8]
     head = "\n".join(head_lines)
-    agency_line = ""
-    ids: list[str] = []
-    for line in head_lines + [doc.title or ""]:
-        found = find_agencies(line)
-        if found:
-            agency_line, ids = line.strip(), found
-            break
-    date = ""
-    m = _HEADER_DATE.search(head)
-    if m:
-        date = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    agency_line, ids = "", []
+    if agency:
+        agency_line, ids = agency.strip(), resolve_author(agency)
     else:
+        for line in head_lines + [doc.title or ""]:
+            found = _header_author(line)
+            if found:
+                agency_line, ids = found
+                break
+    if not date:
+        m = _HEADER_DATE.search(head)
         y = year_of(head)
-        date = str(y) if y else ""
+        date = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else str(y) if y else ""
     return {"agency": agency_line, "agency_ids": ids, "report_date": date}
 
 
-def match_report(db, index: MeasureIndex, doc, plan_id: str) -> dict:
+def match_report(db, index: MeasureIndex, doc, plan_id: str, agency: str | None = None,
+                 date: str | None = None) -> dict:
     """Segment one report, match its passages and write reports/passages/matches/figures (replacing an
-    earlier run of the same report against the same plan). Returns counts."""
+    earlier run of the same report against the same plan). ``agency``/``date``: who issued it and when, as
+    the user states them (else read from its header: ``report_meta``). Returns counts."""
     from corpus import dumps
 
     from .store import now, store_document
 
     doc_id, _ = store_document(db, doc)
-    meta = report_meta(doc)
+    meta = report_meta(doc, agency, date)
     passages = segment(doc.text, None, doc_id)
     p_rows, m_rows, f_rows = [], [], []
     n_matched = 0
@@ -1038,8 +1103,9 @@ def match_report(db, index: MeasureIndex, doc, plan_id: str) -> dict:
         p.date = meta["report_date"]
         res = index.match(p)
         p_rows.append({"id": p.id, "report_id": doc_id, "ordinal": k, "kind": p.kind, "lang": p.lang,
-                       "context": p.context, "text": p.text, "start": p.start, "end": p.end, "status": res.status,
-                       "status_cues": dumps(res.status_cues), "n_figures": len(res.figures)})
+                       "context": p.context, "text": p.text, "start": p.start, "end": p.end, "status": res.passage_status,
+                       "status_cues": dumps(res.status_cues), "n_figures": len(res.figures),
+                       "p_on_plan": round(res.p_on_plan, 3)})
         if res.refs:
             n_matched += 1
         for rank, c in enumerate(res.refs, 1):

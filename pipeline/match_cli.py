@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from .dates import DATE
+from .dates import DATE, parse_user_date
 from .document import TarazaError
 
 
@@ -30,6 +31,21 @@ def _index_for(plan_paths: tuple[Path, ...]):
     return plan, index
 
 
+def _check_date(value: str | None) -> str | None:
+    """A report date as a full date (YYYY-MM-DD or DD.MM.YYYY, as ``monitor --as-of`` reads it; a real calendar
+    date), or a year or month alone (YYYY, YYYY-MM: reports are often dated so), else a usage error."""
+    if not value:
+        return None
+    if re.fullmatch(r"\d{4}(-\d{2})?", value):
+        if "-" in value and not 1 <= int(value[5:]) <= 12:
+            raise click.BadParameter(f"«{value}»: month {value[5:]} does not exist")
+        return value
+    try:
+        return parse_user_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+
+
 @click.command()
 @click.option("--plan", "plan_path", required=True, multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -42,15 +58,31 @@ def _index_for(plan_paths: tuple[Path, ...]):
               help="Where to write the JSONL results (default: standard output).")
 @click.option("--report", "as_reports", is_flag=True,
               help="Treat FILES as whole reports (DOCX/PDF/HTML/TXT): passages and matches go into the database.")
+@click.option("--agency", "agency", default=None, metavar="NAME",
+              help="With --report: who issued these reports: a registry id (minjust), abbreviation or name. A body "
+                   "the registry does not hold (an NGO's alternative report) is recorded as written and counts as "
+                   "no body's own report. Default: the body a header line names as the issuer (a letterhead, "
+                   "«Информация Министерства …»); a body only mentioned in the text is not the author.")
+@click.option("--date", "report_date", default=None, callback=lambda ctx, p, v: _check_date(v), metavar="DATE",
+              help="With --report: the reports' date, YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY (default: the first date or year in the header).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any report could not be read.")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context
-def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
+def match(ctx, plan_path, input_path, output_path, as_reports, agency, report_date, strict, files):
     """Match report passages to the measures of an action plan, with status and figures.
 
     With --input: each JSONL line {"id","text","lang"[,"agency","date"]} gives one output line
     {"id","refs":[{"ref","score"}] (best first, at most 3, empty when the passage reports nothing in the
-    plan),"status","figures":[{"value","meaning",...}]}.
+    plan),"status","passage_status","p_on_plan","figures":[{"value","meaning",...}]}. "status" (done, in_progress,
+    not_done, unclear) is what the passage says of the work on its best measure, «unclear» when it gets none;
+    "passage_status" is what its words say, matched or not (read it on a passage the matcher missed).
+
+    A score is not a probability and has no upper bound: it is the measure's combined z-score, how many
+    standard deviations its similarity to the passage stands above the average measure of the plan (the
+    channels' z-scores, weighted, plus the agency and deadline priors); compare the candidates of one passage
+    by it. Whether a passage gets a measure at all is decided by the abstention model: "p_on_plan" (0–1) is
+    its probability that the passage reports on the plan; under the cut of rules/match_abstain.yml (per
+    language) the passage gets no measure, unless a report-form row names its plan item.
 
     With --report: each file is read, cut into passages (paragraphs, list items, table rows, with offsets)
     and matched; reports, passages, matches and figures go into the database. A file that cannot be read is
@@ -60,6 +92,7 @@ def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
     Examples:
       taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --input in.jsonl --output out.jsonl
       taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --report corpus/demo/reports/*
+      taraza match --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --report ngo.ru.txt --agency "ОО Прозрачность" --date 2016-12-01
       taraza match --plan plan.ky.docx --plan plan.ru.docx --input in.jsonl
     """
     from .cli import open_db_from
@@ -71,6 +104,8 @@ def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
         raise click.UsageError("--report needs at least one report file")
     if files and not as_reports:
         raise click.UsageError("report files are given with --report")
+    if (agency or report_date) and not as_reports:
+        raise click.UsageError("--agency and --date describe whole reports (--report); JSONL lines carry their own")
     plan, index = _index_for(plan_path)
     if input_path:
         lines = input_path.read_text(encoding="utf-8").splitlines()
@@ -99,15 +134,18 @@ def match(ctx, plan_path, input_path, output_path, as_reports, strict, files):
     for f in iter_input_files(files):
         try:
             doc = read_document(f, kind="report", source="reports", made_up="made-up" in f.name)
-            r = match_report(db, index, doc, plan_id)
+            r = match_report(db, index, doc, plan_id, agency, report_date)
         except TarazaError as exc:
             errors.append((str(f), exc.reason))
             record_error(db, str(f), exc.reason)
             click.echo(f"  failed: {f}: {exc.reason}", err=True)
             continue
         done += 1
+        author = (", ".join(r["agency_ids"]) if r["agency_ids"] else
+                  f"«{r['agency']}»: not a registry body, no body's own report" if r["agency"] else
+                  "issuer not named in the header: give --agency")
         click.echo(f"{r['report']}: {r['passages']} passages, {r['matched']} matched"
-                   f" [{', '.join(r['agency_ids']) or 'agency not found'}; {r['report_date'] or 'no date'}]")
+                   f" [{author}; {r['report_date'] or 'no date'}]")
     click.echo(f"{done} reports matched against plan {plan_id}, {len(errors)} failed")
     if strict and errors:
         sys.exit(1)

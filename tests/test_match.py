@@ -102,7 +102,7 @@ def test_match_jsonl_interface(tmp_path):
     inp.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
         {"id": "a", "lang": "ru", "text": "Подписаны меморандумы о сотрудничестве в сфере противодействия коррупции "
                                           "с 6 некоммерческими организациями.", "agency": "Минюст", "date": "2016"},
-        {"id": "b", "lang": "ru", "text": "Погода в Бишкеке была солнечной, температура воздуха достигала 30 градусов."},
+        {"id": "b", "lang": "ru", "text": "Работа по ремонту спортивного зала министерства не начата из-за отсутствия средств."},
     ]), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     res = CliRunner().invoke(main, ["--db", str(tmp_path / "t.db"), "match", "--plan", str(SEED_PLAN),
@@ -113,7 +113,10 @@ def test_match_jsonl_interface(tmp_path):
     assert set(lines[0]) >= {"id", "refs", "status", "figures"}
     assert lines[0]["refs"][0]["ref"].startswith("20.")
     assert lines[0]["status"] == "done" and lines[0]["figures"][0]["value"] == "6"
-    assert lines[1]["refs"] == [] and lines[1]["status"] == "unclear"
+    # no measure, so no measure's status; what the passage's words say is kept beside it
+    assert lines[1]["refs"] == [] and lines[1]["status"] == "unclear" and lines[1]["passage_status"] == "not_done"
+    # scores are unbounded z-scores; the bounded figure is the abstention model's probability of being on the plan
+    assert 0 <= lines[1]["p_on_plan"] < lines[0]["p_on_plan"] <= 1
 
 
 def test_reports_into_db_with_a_broken_file_in_the_batch(tmp_path):
