@@ -4,9 +4,10 @@ FROM python:3.11-slim-bookworm
 WORKDIR /app
 RUN pip install --no-cache-dir "datasette==0.65.5" "datasette-render-markdown==2.2.1" \
     "datasette-block-robots==1.1.1" "datasette-search-all==1.1.4" "datasette-dashboards==0.8.0" \
-    "datasette-leaflet==0.2.2" "PyStemmer==3.1.0" "PyYAML>=6,<7"
+    "datasette-leaflet==0.2.2" "PyStemmer==3.1.0" "PyYAML>=6,<7" \
+    "pymorphy3==2.0.6" "pymorphy3-dicts-ru==2.4.417150.4580142"
 COPY rules/__init__.py rules/ky_stem.py rules/ky_suffixes.yml rules/
-COPY plugins/fts_ru_ky.py plugins/quiet_client_errors.py plugins/
+COPY plugins/fts_ru_ky.py plugins/quiet_client_errors.py plugins/column_labels.py plugins/
 COPY templates/ templates/
 COPY data/public.db taraza.db
 COPY data/public.metadata.yml metadata.yml

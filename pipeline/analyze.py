@@ -764,9 +764,19 @@ def _flag(factor: str, score: float, lang: str, hits: list[Hit], by_model: bool)
     for h in hits:
         if h.evidence not in seen:
             seen.append(h.evidence)
+    # One reason per place in the clause: rules of one factor that fire on the same words say the same
+    # thing in different words («…срок рассмотрения не установлен. …срок не установлен.»); the strongest
+    # speaks for them. Rules that fire on other words add their reason.
+    explained: list[tuple[int, int]] = []
+    for h in sorted(hits, key=lambda h: -h.score):
         w = h.why_ky if lang == "ky" else h.why_ru
-        if w and w not in why:
-            why.append(w)
+        if not w or w in why:
+            continue
+        if h.end > h.start and any(h.start < b and a < h.end for a, b in explained):
+            continue
+        why.append(w)
+        if h.end > h.start:
+            explained.append((h.start, h.end))
     fix = f.get("fix_ky") if lang == "ky" and f.get("fix_ky") else f["fix_ru"]
     return Flag(factor, round(float(score), 3), " … ".join(seen), " ".join(why), fix,
                 "rules+model" if by_model else "rules",

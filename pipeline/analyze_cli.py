@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -182,6 +183,25 @@ def _summary_counts(report: dict) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+_PATH_STEP = re.compile(r"(прил|пп|абз|ст|ч|п)\.\s*(\S+)")
+
+
+def clause_label(path: str, language: str) -> str:
+    """A clause path as the report's reader names it: «ст. 2 ч. 1» in Russian, «2-берене, 1-бөлүк» in a
+    Kyrgyz report (rules/clause_labels.yml). The path itself stays the key in the database and JSON."""
+    from rules import load_yaml
+
+    words = (load_yaml("clause_labels.yml") or {}).get(language)
+    if not path or not words:
+        return path
+    steps = _PATH_STEP.findall(path)
+    if not steps or any(f"{abbr}." not in words for abbr, _ in steps):
+        return path
+    # «2-берене»; a lettered subpoint as ««а» пунктча»
+    return ", ".join(f"{number}-{words[abbr + '.']}" if number[0].isdigit()
+                     else f"«{number}» {words[abbr + '.']}" for abbr, number in steps)
+
+
 def _clause_rows(report: dict) -> list[dict]:
     """One row per clause with all its factors (clause flags, then document-level findings placed on that
     clause), in report order; findings about the whole act last, one row each. An expert reads a clause once,
@@ -215,7 +235,8 @@ def render_html(report: dict) -> str:
                               for r in fs)
         why = "".join(f"<p>{e(r['name']) + ': ' if len(fs) > 1 else ''}{e(r['explanation'])}</p>" for r in fs)
         fix = "".join(f"<p>{e(x)}</p>" for x in _unique(r["fix"] for r in fs))
-        rows.append(f"<tr{' class=doc' if row['document'] else ''}><td>{e(row['path'] or '—')}</td>"
+        label = clause_label(row["path"], report["language"]) or "—"
+        rows.append(f"<tr{' class=doc' if row['document'] else ''}><td>{e(label)}</td>"
                     f"<td>{_highlight_html(row['text'], row['spans'])}</td>"
                     f"<td>{factors}</td><td>{why}</td><td>{fix}</td></tr>")
     summary = "".join(f"<li>{e(k)}: {v}</li>" for k, v in _summary_counts(report).items())
@@ -255,7 +276,8 @@ def render_md(report: dict) -> str:
         factors = "<br>".join(f"{cell(r['name'])} ({r['factor']}, {r['score']:.2f})" for r in fs)
         why = "<br>".join((f"{cell(r['name'])}: " if len(fs) > 1 else "") + cell(r["explanation"]) for r in fs)
         fix = "<br>".join(cell(x) for x in _unique(r["fix"] for r in fs))
-        lines.append(f"| {cell(row['path']) or '—'} | {text} | {factors} | {why} | {fix} |")
+        label = cell(clause_label(row["path"], report["language"])) or "—"
+        lines.append(f"| {label} | {text} | {factors} | {why} | {fix} |")
     return "\n".join(lines) + "\n"
 
 
@@ -349,7 +371,8 @@ def write_docx_comments(src: Path, report: dict, out: Path) -> int:
     # findings about the act as a whole, and flags whose clause is not a paragraph of its own, go to its start
     whole_document += [r for rs in by_clause.values() for r in rs]
     if whole_document and first_runs:
-        text = _comment_text([{**r, "name": f"{r['path']}: {r['name']}" if r["path"] else r["name"]}
+        text = _comment_text([{**r, "name": f"{clause_label(r['path'], report['language'])}: {r['name']}"
+                                    if r["path"] else r["name"]}
                               for r in whole_document])
         d.add_comment(first_runs, text=text, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
         n += 1
@@ -616,8 +639,9 @@ EVALUATORS["matching"] = _evaluate_matching
 
 
 @click.command()
-@click.option("--task", default="factors", show_default=True,
-              help="What to measure: factors, or any task registered in EVALUATORS (e.g. matching).")
+@click.option("--task", default="factors", show_default=True, type=click.Choice(sorted(EVALUATORS)),
+              help="What to measure: factors (corruption factors found in clauses) or matching (report "
+                   "passages linked to plan measures).")
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Development set (default: ../shared/dev-sets/<task>-dev.jsonl).")
 @click.option("--no-cv", is_flag=True, help="Skip cross-validation on the training annotations.")

@@ -1,6 +1,6 @@
 """The draft check page for agencies: a Datasette plugin that only ``taraza serve --local`` registers.
 
-An agency lawyer opens http://127.0.0.1:8001/-/check, uploads a DOCX or PDF draft and gets the analyzer's
+An agency lawyer opens http://127.0.0.1:8001/-/check, uploads a DOCX, PDF or TXT draft and gets the analyzer's
 expert report (the same as ``taraza check``) in the browser, with downloads of the annotated DOCX (a Word
 comment on every flagged clause) and of the report as JSON. Nothing goes into the database: the upload
 is analysed in a temporary directory deleted straight after, and the downloads are kept in memory for an
@@ -32,7 +32,7 @@ from datasette.utils.asgi import Response
 from .document import TarazaError
 
 MAX_BYTES = 15 * 1024 * 1024
-ALLOWED = {".docx", ".pdf"}
+ALLOWED = {".docx", ".pdf", ".txt"}  # as `taraza check` (a DOCX gets the annotated copy)
 KEEP_RESULTS = 32
 KEEP_SECONDS = 3600
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -131,11 +131,22 @@ def _uploaded_file(content_type: str, body: bytes) -> tuple[str, bytes]:
     raise UploadError(400, "Файл не выбран / Файл тандалган жок.")
 
 
+def input_error_words(reason: str) -> str:
+    """A reader's technical reason (English) → what it means in Russian / Kyrgyz, the reason in brackets
+    (rules/input_errors.yml), for a page shown in those languages."""
+    from rules import load_yaml
+
+    spec = load_yaml("input_errors.yml")
+    words = next((m for m in spec["messages"] if re.search(m["reason"], reason, re.IGNORECASE)),
+                 spec["default"])
+    return f"{words['ru']} / {words['ky']} ({reason})"
+
+
 def analyze_upload(name: str, data: bytes) -> dict:
     """Run the analyzer on one uploaded draft; returns the report in the forms the page offers."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED:
-        raise UploadError(400, f"«{name}»: нужен файл DOCX или PDF / DOCX же PDF файлы керек.")
+        raise UploadError(400, f"«{name}»: нужен файл DOCX, PDF или TXT / DOCX, PDF же TXT файлы керек.")
     if not data:
         raise UploadError(400, f"«{name}»: файл пустой / файл бош.")
     if len(data) > MAX_BYTES:
@@ -155,7 +166,7 @@ def analyze_upload(name: str, data: bytes) -> dict:
                 write_docx_comments(src, report, out)
                 annotated = out.read_bytes()
         except TarazaError as exc:
-            raise UploadError(422, f"«{name}»: {exc.reason}") from None
+            raise UploadError(422, f"«{name}»: {input_error_words(exc.reason)}") from None
         except Exception as exc:  # an analyzer bug: say so on the page, do not lose the server
             raise UploadError(500, f"«{name}»: анализ не удался / талдоо ишке ашкан жок "
                                    f"({type(exc).__name__}: {exc})") from exc

@@ -31,9 +31,15 @@ class Group(click.Group):
             sys.exit(2)
 
 
+def act_heading(act_type, act_date, act_number) -> str:
+    """«постановление 2015-03-12 № 170», leaving out what the header does not give (no bare «№»)."""
+    return " ".join(p for p in (act_type, act_date, f"№ {act_number}" if act_number else "") if p)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="TARAZA_DB",
-              help="Corpus database (SQLite) that commands read and write.")
+              help="Corpus database (SQLite) that commands read and write; the environment variable "
+                   "TARAZA_DB sets it too.")
 @click.version_option(package_name="taraza")
 @click.pass_context
 def main(ctx, db_path):
@@ -120,7 +126,8 @@ def parse(file, as_json):
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     h = st.header
-    click.echo(f"{file} [{doc.language}] {h.get('act_type', '')} {h.get('act_date', '')} № {h.get('act_number', '')}")
+    heading = act_heading(h.get("act_type"), h.get("act_date"), h.get("act_number"))
+    click.echo(f"{file} [{doc.language}] {heading}")
     click.echo(f"  {h.get('title', '')}")
 
     def show(nodes, depth):

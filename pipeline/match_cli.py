@@ -165,6 +165,18 @@ def monitor(ctx, plan_path, as_of, limit, as_json):
     come first. Also written to the database (tables measure_coverage, agency_coverage).
 
     \b
+    Columns of the table it prints:
+      ref          the measure's number in the plan
+      flag         reported (a report passage matched it), overdue_no_report (deadline before --as-of,
+                   no report), no_report (not yet due, or recurring)
+      deadline     the measure's deadline (year-month), «-» when the plan gives none
+      status       latest reported status: done, in_progress, not_done, unclear («-»: no report)
+      ev           evidence: how many report passages were matched to the measure (best match only)
+      responsible  the executors as the plan abbreviates them (ЮМ, ФМ, …; the agency_reported page
+                   of the site takes these too)
+      reporting    the registry ids of the bodies whose reports were matched to it
+
+    \b
     Example:
       taraza monitor --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --as-of 2018-01-01
     """

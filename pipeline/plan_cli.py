@@ -39,13 +39,14 @@ def parse_cmd(file, as_json):
     Example:
       taraza plan parse ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --json
     """
+    from .cli import act_heading
     from .plan import parse_plan
 
     p = parse_plan(file)
     if as_json:
         click.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{file} [{p.language}] {p.act_type} {p.act_date} № {p.act_number} "
+    click.echo(f"{file} [{p.language}] {act_heading(p.act_type, p.act_date, p.act_number)} "
                f"({p.period_start or '?'} – {p.period_end or '?'})")
     click.echo(f"  {p.title}")
     for section in p.sections:

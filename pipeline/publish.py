@@ -313,7 +313,7 @@ def _copy_tables(conn, db: sqlite_utils.Database, say) -> dict[str, int]:
         order = f" order by {ORDER[name]}" if name in ORDER else ""
         conn.execute(f'insert into main."{name}" ({target}) select {", ".join(select)} from c."{name}" t{order}')
         counts[name] = db[name].count
-        say(f"{name}: {counts[name]} rows")
+        say(f"{name}: {counts[name]} row{'' if counts[name] == 1 else 's'}")
         table = db[name]
         index_cols = {fk[0] for fk in fks} | {c for c in facets.get(name, ()) if c in table.columns_dict}
         for cols in spec.get("indexes") or []:

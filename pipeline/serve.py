@@ -73,11 +73,12 @@ def make_datasette(db_path: str | Path = DEFAULT_OUT, *, local: bool = False, me
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 def serve_command(db, local, host, port):
-    """Serve the public database (from `taraza publish`) with Datasette, read-only.
+    """Serve the public database DB (default data/public.db, what `taraza publish` writes) with Datasette,
+    read-only.
 
     The database is opened immutable; SQL queries stop after 3 seconds; robots.txt lets crawlers see only
     the home page. Search pages: /taraza/search_clauses?q=..., dashboard: /-/dashboards/monitoring.
-    With --local the page /-/check takes a DOCX/PDF draft and returns the analyzer's expert report and
+    With --local the page /-/check takes a DOCX, PDF or TXT draft and returns the analyzer's expert report and
     the annotated DOCX; it is meant for an agency's own computer and is refused on any host but 127.0.0.1
     or localhost.
 

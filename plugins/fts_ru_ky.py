@@ -7,7 +7,8 @@ it). This one-file plugin registers these SQL functions on every connection:
   ``("word" OR "<russian stem>"* OR "<kyrgyz stem>"*)``; words are joined with AND. Every term is quoted, so
   «12-р», «ст.» or a stray ``"`` can never cause an FTS5 syntax error, and «ё» is read as «е» (ingest
   writes «е» for «ё»). Russian stems come from Snowball (PyStemmer), Kyrgyz stems from the project's
-  suffix stripper (``rules/ky_stem.py``), so search and the analyzer see the same stems.
+  suffix stripper (``rules/ky_stem.py``), so search and the analyzer see the same stems. A word gets a
+  Russian stem only when the Russian dictionary (pymorphy3) knows it and it has no Kyrgyz letter.
 * ``fts_snippet(text, q)`` is the passage of ``text`` around the matched words, as Markdown: the text is
   escaped (no HTML or Markdown from a scraped page can render) and the matched forms are bold. Name
   the result column ``*_markdown`` and datasette-render-markdown shows it.
@@ -48,12 +49,35 @@ def word_terms(word: str) -> tuple[str, tuple[str, ...]]:
         return w, ()
     prefixes: list[str] = []
     ky = ky_stem(w)
-    # The stripper restores voicing («китебин» → «китеп»); the written prefix «китеб» is what the
-    # index holds for inflected forms, so search both.
-    for cand in (_ru.stemWord(w), ky, w[: len(ky)]):
+    russian = _russian_word(w)
+    # A word's own language decides its stems: Snowball guesses at any word, so a Kyrgyz word got a
+    # Russian stem («жаран» → «жара*», which finds «жарамсыз»); a Russian stem is added only for a word
+    # the Russian dictionary knows and that has no Kyrgyz letter. A Kyrgyz stem is left out for a Russian
+    # word whose Kyrgyz «stem» is not a word at all (the stripper cut a Russian ending).
+    candidates = [_ru.stemWord(w)] if russian else []
+    if not (russian and ky != w and not _morph().word_is_known(ky)):
+        # The stripper restores voicing («китебин» → «китеп»); the written prefix «китеб» is what the
+        # index holds for inflected forms, so search both.
+        candidates += [ky, w[: len(ky)]]
+    for cand in candidates:
         if len(cand) >= MIN_PREFIX and cand not in prefixes and w.startswith(cand[:-1]):
             prefixes.append(cand)
     return w, tuple(prefixes)
+
+
+_KYRGYZ_LETTERS = frozenset("ңөү")
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _russian_word(w: str) -> bool:
+    """A word the Russian dictionary knows and that has no Kyrgyz letter («органы», «закупок»)."""
+    return not (_KYRGYZ_LETTERS & set(w)) and _morph().word_is_known(w)
 
 
 def expand_word(word: str) -> str:

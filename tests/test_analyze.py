@@ -331,3 +331,45 @@ def test_article_written_on_one_line_is_analyzed(tmp_path):
     rep = json.loads(CliRunner().invoke(main, ["check", str(draft), "--format", "json"]).output)
     assert rep["clauses"] == 1
     assert any(f["path"] == "ст. 7" and f["factor"] == "vprave_competence" for f in rep["flags"])
+
+
+@pytest.mark.parametrize("path, ky", [
+    ("ст. 2 ч. 1", "2-берене, 1-бөлүк"),
+    ("ст. 3 абз. 3", "3-берене, 3-абзац"),
+    ("ст. 5 ч. 1 п. 2 пп. а", "5-берене, 1-бөлүк, 2-пункт, «а» пунктча"),
+    ("прил. 1 п. 3", "1-тиркеме, 3-пункт"),
+])
+def test_kyrgyz_reports_name_clauses_in_kyrgyz(path, ky):
+    from pipeline.analyze_cli import clause_label
+
+    assert clause_label(path, "ky") == ky
+    assert clause_label(path, "ru") == path
+
+
+def test_kyrgyz_check_report_labels_articles_in_kyrgyz_and_json_keeps_the_path(tmp_path):
+    draft = tmp_path / "made-up-draft.ky.txt"
+    # made up: a body considers applications «in a reasonable time», in part 1 of article 2
+    draft.write_text("1-берене. Жалпы жоболор\nБул Токтом арыздарды кароо тартибин аныктайт.\n"
+                     "2-берене. Арыздарды кароо\n1. Комиссия арыздарды акылга сыярлык мөөнөттө карайт.\n"
+                     "2. Арыз каттоо күнүнөн тартып 10 иш күнүнүн ичинде каралат.\n", encoding="utf-8")
+    md = CliRunner().invoke(main, ["check", str(draft), "--format", "md"])
+    assert md.exit_code == 0, md.output
+    assert "| 2-берене, 1-бөлүк |" in md.output and "ст. 2" not in md.output
+    html = CliRunner().invoke(main, ["check", str(draft), "--format", "html"]).output
+    assert "<td>2-берене, 1-бөлүк</td>" in html
+    report = json.loads(CliRunner().invoke(main, ["check", str(draft), "--format", "json"]).output)
+    assert {f["path"] for f in report["flags"]} == {"ст. 2 ч. 1"}
+
+
+def test_rules_firing_on_the_same_words_give_one_reason():
+    from pipeline.analyze import classify_items, rule_hits_many
+
+    # made up: two deadline rules fire on «рассматривает обращение»; the report gave both their sentences
+    item = {"text": "Уполномоченный орган рассматривает обращение лица и уведомляет лицо о принятом решении.",
+            "lang": "ru"}
+    hits = [h for h in rule_hits_many([item])[0] if h.factor == "missing_deadline"]
+    assert len({h.why_ru for h in hits}) > 1, "the case needs two rules with different reasons"
+    flag = next(f for f in classify_items([item])[0] if f.factor == "missing_deadline")
+    strongest = max(hits, key=lambda h: h.score)
+    assert flag.explanation == strongest.why_ru
+    assert set(flag.rules) == {h.rule for h in hits}  # every rule is still named

@@ -365,15 +365,36 @@ def test_check_page_returns_report_and_annotated_docx(local_ds):
 
 
 @pytest.mark.parametrize("name, data, status, message", [
-    ("made-up-notes.txt", b"some text", 400, "DOCX"),
+    ("made-up-notes.odt", b"some text", 400, "DOCX, PDF или TXT"),
     ("made-up-empty.docx", b"", 400, "made-up-empty.docx"),
     ("made-up-broken.docx", b"PK\x03\x04 not really a zip", 422, "made-up-broken.docx"),
     ("made-up-broken.pdf", b"%PDF-1.4 nothing else", 422, "made-up-broken.pdf"),
+    ("made-up-notes.txt", b"some notes in English, not an act", 422, "не на русском"),
 ])
 def test_check_page_explains_bad_files(local_ds, name, data, status, message):
     r = upload(local_ds, name, data)
     assert r.status_code == status
     assert message in r.text and 'class="error"' in r.text and "Traceback" not in r.text
+
+
+def test_check_page_explains_a_bad_file_in_russian_and_kyrgyz_with_the_technical_reason(local_ds):
+    r = upload(local_ds, "made-up-broken.docx", b"not a zip")
+    assert r.status_code == 422
+    error = re.search(r'class="error"[^>]*>(.*?)</p>', r.text, re.S).group(1)
+    assert "«made-up-broken.docx»" in error
+    assert "DOCX повреждён" in error and "DOCX файлы бузулган" in error
+    assert "not a valid DOCX" in error  # the technical reason stays, for whoever fixes the file
+
+
+def test_check_page_takes_a_txt_draft_like_taraza_check(local_ds):
+    text = ("MADE-UP: проект придуман для теста Taraza.\nЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ\nО выдаче разрешений\n"
+            "Статья 1. Выдача разрешений\n"
+            "1. Уполномоченный орган вправе отказать в выдаче разрешения по иным основаниям.\n")
+    r = upload(local_ds, "made-up-draft-permits.ru.txt", text.encode("utf-8"))
+    assert r.status_code == 200, r.text[-800:]
+    assert 'class="summary"' in r.text and "/docx" not in r.text  # no annotated copy of a text file
+    token = re.search(r"/-/check/([\w-]+)/json", r.text).group(1)
+    assert get(local_ds, f"/-/check/{token}/json").json()["flags"]
 
 
 def test_check_page_keeps_only_the_file_name(local_ds):
@@ -540,3 +561,84 @@ def test_made_up_drafts_are_not_credited_to_the_ministry(ds, site):
         assert "made_up" in source, (table, source)
     page = get(ds, f"/taraza/clauses/{tilde_encode(site['clauses']['ст. 1 ч. 1'])}").text
     assert "придуманы Taraza" in page
+
+
+# ---------------------------------------------------------------- search pages for people (fresh-user 19)
+
+
+def test_search_pages_head_columns_in_words_and_keep_cell_classes(ds):
+    html = get(ds, "/taraza/search_clauses?q=экспертиза").text
+    assert ">Пункт</th>" in html and ">Фрагмент / Үзүндү</th>" in html
+    assert ">clause_markdown</th>" not in html and ">snippet_markdown</th>" not in html
+    assert ">Что искать / Эмнени издөө</label>" in html and 'name="lang"' in html
+    # cells keep the class named after the column (links, styles and the browser tests select it)
+    assert '<td class="col-clause_markdown">' in html
+    # the JSON keeps the column names scripts rely on
+    assert "clause_markdown" in search(ds, "search_clauses", "экспертиза")[0]
+
+
+def test_search_language_parameter_keeps_one_language_or_both(ds):
+    both = search(ds, "search_clauses", "кыргыз")
+    assert {r["language"] for r in both} == {"ru", "ky"}, "the corpus has the word in both languages"
+    only_ru = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз&lang=ru").json()
+    only_ky = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз&lang=KY").json()
+    assert only_ru and {r["language"] for r in only_ru} == {"ru"}
+    assert only_ky and {r["language"] for r in only_ky} == {"ky"}
+    acts = get(ds, "/taraza/search_acts.json?_shape=array&q=экспертизу&lang=ru").json()
+    assert acts and {r["language"] for r in acts} == {"ru"}
+
+
+@pytest.mark.parametrize("word, not_prefix", [
+    ("жаран", "жара"),              # Kyrgyz «citizen»: no Russian stem, which found «жарамсыз»
+    ("жарандардын", "жарандардын"),  # Kyrgyz case form: its Kyrgyz stem only
+    ("мыйзамдарга", "мыйзамдарг"),   # Snowball's cut of a Kyrgyz word
+])
+def test_kyrgyz_words_get_no_russian_stem(word, not_prefix):
+    from plugins.fts_ru_ky import word_terms
+
+    assert not_prefix not in word_terms(word)[1]
+
+
+def test_russian_and_kyrgyz_words_keep_their_own_stems():
+    from plugins.fts_ru_ky import word_terms
+
+    assert "лиценз" in word_terms("лицензии")[1]          # Russian dictionary word: Snowball stem
+    assert "экспертиза" in word_terms("экспертизанын")[1]  # Kyrgyz case ending stripped
+    assert "жаран" in word_terms("жарандардын")[1]
+    assert "адам" in word_terms("адамы")[1]                # a Kyrgyz possessive that Russian also knows
+
+
+def test_agency_reported_accepts_the_abbreviation_monitor_prints(monitoring_ds):
+    by_id = get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=minjust").json()
+    by_abbr = get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=ЮМ").json()
+    by_ky_name = get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=Юстиция").json()
+    assert by_id and by_abbr == by_id and by_ky_name == by_id
+    assert not get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=ЖЖЖ").json()
+
+
+def test_measure_search_says_which_language_the_plan_is_in(monitoring_ds):
+    html = get(monitoring_ds, "/taraza/search_measures?q=закупок").text
+    assert "только на кыргызском" in html
+
+
+def test_own_sql_keeps_its_column_names(ds):
+    from urllib.parse import quote
+
+    html = get(ds, "/taraza?sql=" + quote("select language from clauses limit 1")).text
+    assert ">language</th>" in html and "Язык / Тил" not in html
+
+
+@pytest.mark.parametrize("reason, words", [
+    ("DOCX is password-protected or an old binary .doc (OLE container), not a Word 2007+ file",
+     "старый формат .doc"),
+    ("PDF has no text layer (1 of 1 pages are images: a scan?); run OCR first", "нет текстового слоя"),
+    ("broken PDF: PdfminerException: no xref", "PDF повреждён"),
+    ("text is in neither Russian nor Kyrgyz (too few Cyrillic letters)", "не на русском"),
+    ("no clauses found (is this a legal act?)", "ни статей, ни пунктов"),
+    ("something nobody foresaw", "не удалось прочитать"),
+])
+def test_input_errors_read_in_russian_and_kyrgyz(reason, words):
+    from pipeline.check_page import input_error_words
+
+    shown = input_error_words(reason)
+    assert words in shown and " / " in shown and shown.endswith(f"({reason})")
