@@ -8,8 +8,8 @@ only compiles and applies them. One spaCy pipeline per language is built once pe
 through ``nlp.pipe`` in batches.
 
 Entry points:
-    rule_hits(text, lang, heading=None, lead_in=None) -> list[Hit]
-    classify_items(items) -> list[list[Flag]]     items: {"id", "text", "lang", "heading"?, "lead_in"?}
+    rule_hits(text, lang, heading=None, lead_in=None, article=None) -> list[Hit]
+    classify_items(items) -> list[list[Flag]]     items: {"id", "text", "lang", "heading"?, "lead_in"?, "article"?}
     analyze_document(doc, structure) -> Report    clause flags + document-level findings
 """
 from __future__ import annotations
@@ -66,6 +66,13 @@ def _ru_case_ok(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _ru_instrumental(word: str) -> bool:
     return any(p.tag.case == "ablt" for p in _morph().parse(word))
+
+
+@lru_cache(maxsize=50_000)
+def _ru_noun(lemma: str) -> bool:
+    """Is this Russian lemma first of all a noun (what an action is about: «заявление», «решение»)?"""
+    parses = _morph().parse(lemma)
+    return bool(parses) and parses[0].tag.POS == "NOUN"
 
 
 @lru_cache(maxsize=1)
@@ -355,14 +362,16 @@ class _Ctx:
     """One clause prepared for condition checks: its doc, lead-in and heading docs, lexicon spans."""
 
     def __init__(self, rs: RuleSet, doc: Doc, text: str, lead: Doc | None, head: Doc | None,
-                 is_lead: bool = False):
+                 is_lead: bool = False, art: Doc | None = None):
         # is_lead: `doc` is a lead-in and `lead` the list item it introduces (addendum 1)
+        # art: the whole article the clause belongs to, when the caller knows it (the context rule of §2)
         self.is_lead = is_lead
         self.rs = rs
         self.doc = doc
         self.text = text
         self.lead = lead
         self.head = head
+        self.art = art
 
     # Lexicon spans and sentence bounds are worked out only for texts a rule matched in: most clauses have none.
     @cached_property
@@ -376,6 +385,10 @@ class _Ctx:
     @cached_property
     def head_spans(self) -> dict[str, list[tuple[int, int]]]:
         return self.rs.lexicon_spans(self.head) if self.head is not None and len(self.head) else {}
+
+    @cached_property
+    def art_spans(self) -> dict[str, list[tuple[int, int]]]:
+        return self.rs.lexicon_spans(self.art) if self.art is not None and len(self.art) else {}
 
     @cached_property
     def names(self) -> list[tuple[int, int, str, str, bool]]:
@@ -402,6 +415,13 @@ class _Ctx:
         if where == "item":
             # the list item itself: an item can remove a factor its lead-in carries (addendum 1)
             return bool((self.lead_spans if self.is_lead else self.spans).get(name))
+        if where == "article":
+            # the rest of the same article (§2, context rule): a term set two parts later counts when its
+            # sentence is about the same action, i.e. shares a content word with the trigger
+            # («… рассматривает заявление …» / «Решение по заявлению принимается в течение 10 дней»)
+            if self._in_article_about(name, s, e):
+                return True
+            where = "context"
         if where in ("lead_in", "heading", "context"):
             found = False
             if where in ("lead_in", "context"):
@@ -429,6 +449,24 @@ class _Ctx:
         else:
             raise ValueError(f"unknown window {where!r}")
         return any(a < hi and b > lo for a, b in spans)
+
+    def _in_article_about(self, name: str, s: int, e: int) -> bool:
+        spans = self.art_spans.get(name)
+        if not spans:
+            return False
+        # the nouns of the trigger name the action's object; verbs («подлежать», «принимать») are too general
+        words = {t.lemma_ for t in self.doc[s:e] if t.is_alpha and len(t.lemma_) > 4 and not t.is_stop
+                 and (self.rs.lang != "ru" or _ru_noun(t.lemma_))}
+        if not words:
+            return False
+        art = self.art
+        bounds = [0] + [t.i + 1 for t in art if t.text in _SENT_END] + [len(art)]
+        for a, b in spans:
+            lo = max(x for x in bounds if x <= a)
+            hi = min(x for x in bounds if x >= b)
+            if any(t.lemma_ in words for t in art[lo:hi]):
+                return True
+        return False
 
     def _names(self, doc: Doc, spans_by_kind: dict) -> list[tuple[int, int, str, str, bool]]:
         """Names of actors in doc: (start, end, kind, text, in the case an actor takes), longest first wins."""
@@ -656,8 +694,9 @@ def _as_text(v) -> str:
 
 
 def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
-    """Rule hits for many clauses ({"text", "lang", "heading"?, "lead_in"?}), batched per language."""
-    items = [{**it, "heading": _as_text(it.get("heading")), "lead_in": _as_text(it.get("lead_in"))} for it in items]
+    """Rule hits for many clauses ({"text", "lang", "heading"?, "lead_in"?, "article"?}), batched per language."""
+    items = [{**it, "heading": _as_text(it.get("heading")), "lead_in": _as_text(it.get("lead_in")),
+              "article": _as_text(it.get("article"))} for it in items]
     out: list[list[Hit]] = [[] for _ in items]
     by_lang: dict[str, list[int]] = {}
     for i, it in enumerate(items):
@@ -665,7 +704,8 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
     for lang, idx in by_lang.items():
         rs = ruleset(lang)
         texts = [items[i]["text"] or "" for i in idx]
-        extra = _docs(rs, [items[i].get("heading") or "" for i in idx] + [items[i].get("lead_in") or "" for i in idx])
+        extra = _docs(rs, [items[i].get("heading") or "" for i in idx] + [items[i].get("lead_in") or "" for i in idx]
+                      + [items[i].get("article") or "" for i in idx])
         docs = rs.nlp.pipe([t.lower() for t in texts], batch_size=256)
         for i, text, doc in zip(idx, texts, docs):
             if len(doc.text) != len(text):     # lower() changed the length: keep offsets exact
@@ -673,22 +713,26 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
             it = items[i]
             lead_text = it.get("lead_in") or ""
             lead, head = extra.get(lead_text), extra.get(it.get("heading") or "")
-            ctx = _Ctx(rs, doc, text, lead, head)
+            ctx = _Ctx(rs, doc, text, lead, head, art=extra.get(it.get("article") or ""))
             hits = _hits_for(ctx)
             if lead is not None and len(lead) and rs.lead_rules and len(lead.text) == len(lead_text):
                 # Addendum 1: a factor carried by the lead-in is labelled on every item whose norm it
                 # completes. The lead-in is read as the sentence and the item as its context, so the
                 # item's own conditions («в случае нарушения …») still count.
                 have = {h.factor for h in hits}
-                hits += [h for h in _hits_for(_Ctx(rs, lead, lead_text, doc, head, is_lead=True), from_lead_in=True)
+                hits += [h for h in _hits_for(_Ctx(rs, lead, lead_text, doc, head, is_lead=True, art=ctx.art),
+                                                  from_lead_in=True)
                          if h.factor not in have]
             out[i] = hits
     return out
 
 
-def rule_hits(text: str, lang: str, heading: str | None = None, lead_in: str | None = None) -> list[Hit]:
-    """Rule hits on one clause, read with its article heading and the lead-in of its list."""
-    return rule_hits_many([{"text": text, "lang": lang, "heading": heading, "lead_in": lead_in}])[0]
+def rule_hits(text: str, lang: str, heading: str | None = None, lead_in: str | None = None,
+              article: str | None = None) -> list[Hit]:
+    """Rule hits on one clause, read with its article heading, the lead-in of its list and (optionally) the
+    text of its whole article."""
+    return rule_hits_many([{"text": text, "lang": lang, "heading": heading, "lead_in": lead_in,
+                            "article": article}])[0]
 
 
 def rule_scores(hits: list[Hit]) -> dict[str, float]:
@@ -732,9 +776,20 @@ def model_version() -> str:
     return m.version if m is not None else "rules-only"
 
 
-def clause_item(clause, lang: str) -> dict:
+def clause_item(clause, lang: str, article: str | None = None) -> dict:
     """A parsed clause (``pipeline.document.Clause``) as a classify_items input."""
-    return {"text": clause.text, "lang": lang, "heading": clause.article_heading, "lead_in": clause.lead_in}
+    return {"text": clause.text, "lang": lang, "heading": clause.article_heading, "lead_in": clause.lead_in,
+            "article": article}
+
+
+def clause_items(clauses: list, lang: str) -> list[dict]:
+    """classify_items inputs for all clauses of one act, each with the text of its whole article: the
+    context rule (guideline §2) lets a term set elsewhere in the same article clear a missing one."""
+    by_article: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.article:
+            by_article.setdefault(c.article, []).append(c.text)
+    return [clause_item(c, lang, "\n".join(by_article[c.article]) if c.article else None) for c in clauses]
 
 
 def classify_items(items: list[dict], threshold: float | None = None, use_model: bool = True) -> list[list[Flag]]:

@@ -29,7 +29,8 @@ def classify(input_path, output_path, threshold):
     """Classify clauses (one JSON object per line) into corruption factors.
 
     Each input line is {"id", "text", "lang"} (lang ru or ky), optionally with "heading" (the article
-    heading) and "lead_in" (the paragraph ending in «:» that introduces a list item). Each output line is
+    heading), "lead_in" (the paragraph ending in «:» that introduces a list item) and "article" (the text
+    of the whole article: a term set there for the same decision clears a missing one). Each output line is
     {"id", "factors": [...]}, an empty list for a clean clause; "evidence" quotes the triggering words.
     A bad line (not JSON, no "id", no "text", another lang) is reported on stderr with its number and
     skipped; the other lines are classified and the exit code is 1.
@@ -97,7 +98,7 @@ def analyze_file(path: Path) -> dict:
 
 def analyze_document(doc, st, path) -> dict:
     """The expert report on one parsed document, as plain data."""
-    from .analyze import ANALYZER_VERSION, classify_items, clause_item, document_findings, factor_table, model_version
+    from .analyze import ANALYZER_VERSION, classify_items, clause_items, document_findings, factor_table, model_version
 
     if not doc.text.strip():
         raise TarazaError(path, "the document is empty")
@@ -106,7 +107,7 @@ def analyze_document(doc, st, path) -> dict:
     clauses = st.clauses
     if not clauses:
         raise TarazaError(path, "no clauses found (is this a legal act?)")
-    items = [clause_item(c, doc.language) for c in clauses]
+    items = clause_items(clauses, doc.language)
     flags = classify_items(items)
     findings = document_findings(doc.language, clauses, st.header, doc.text)
     rows = []

@@ -373,3 +373,22 @@ def test_rules_firing_on_the_same_words_give_one_reason():
     strongest = max(hits, key=lambda h: h.score)
     assert flag.explanation == strongest.why_ru
     assert set(flag.rules) == {h.rule for h in hits}  # every rule is still named
+
+
+def test_a_term_later_in_the_same_article_clears_the_missing_deadline(tmp_path):
+    """Guideline §2 (context rule): a fixed term set two parts later for the same decision is provided; a term
+    for another matter in the article is not."""
+    draft = tmp_path / "made-up-draft.ru.txt"
+    draft.write_text("ЗАКОН КЫРГЫЗСКОЙ РЕСПУБЛИКИ\nО вымышленных охотничьих билетах (made-up draft for tests)\n"
+                     "Статья 1. Выдача билета\n"
+                     "1. Уполномоченный орган рассматривает заявление и принимает решение о выдаче охотничьего билета.\n"
+                     "2. Билет оформляется на бланке установленного образца.\n"
+                     "3. Решение о выдаче охотничьего билета принимается в течение 10 рабочих дней со дня регистрации "
+                     "заявления.\n"
+                     "Статья 2. Жалобы\n"
+                     "1. Уполномоченный орган рассматривает жалобу охотника на действия егеря.\n"
+                     "2. Егерь составляет протокол в течение 3 дней после осмотра угодий.\n", encoding="utf-8")
+    rep = json.loads(CliRunner().invoke(main, ["check", str(draft), "--format", "json"]).output)
+    deadline = {f["path"] for f in rep["flags"] if f["factor"] == "missing_deadline"}
+    assert "ст. 1 ч. 1" not in deadline
+    assert "ст. 2 ч. 1" in deadline

@@ -26,7 +26,8 @@ def _params(kind):
 def test_rule_fires_on_positive(case, text):
     from pipeline.analyze import rule_hits
 
-    hits = rule_hits(text, case.get("lang", "ru"), lead_in=case.get("lead_in"))
+    hits = rule_hits(text, case.get("lang", "ru"), lead_in=case.get("lead_in"),
+                     article=case.get("article"))
     fired = {h.factor for h in hits if h.rule == case["rule"]}
     assert case["factor"] in fired, f"{case['rule']} did not fire: {[(h.rule, h.factor) for h in hits]}"
     for extra in case.get("also") or []:
@@ -39,7 +40,8 @@ def test_rule_fires_on_positive(case, text):
 def test_rule_silent_on_negative(case, text):
     from pipeline.analyze import rule_hits
 
-    hits = [h for h in rule_hits(text, case.get("lang", "ru"), lead_in=case.get("lead_in")) if h.rule == case["rule"]]
+    hits = [h for h in rule_hits(text, case.get("lang", "ru"), lead_in=case.get("lead_in"),
+                     article=case.get("article")) if h.rule == case["rule"]]
     assert not hits, f"{case['rule']} fired on a negative: {[(h.factor, h.evidence) for h in hits]}"
 
 
