@@ -1,7 +1,7 @@
 """Choose the matcher's channel weights and abstention thresholds without the dev set, with honest figures.
 
 Data (all made up or off-plan, never the dev set):
-  * on-plan: tests/fixtures/made-up-match-reports.yml `on_plan`: passages written from the seed plan's measures
+  * on-plan: corpus/match_examples/made-up-match-reports.yml `on_plan`: passages written from the seed plan's measures
     in other words than the plan's, each with its measure(s); of three kinds, `brief` (one or two sentences close
     to a measure), `news` (a press release or news item of 3–7 sentences in which the measure is a small part)
     and `report` (one line of an agency's quarterly information, 120–400 characters, mostly oblique: what was
@@ -9,9 +9,9 @@ Data (all made up or off-plan, never the dev set):
   * off-plan: the same file's `off_plan` (made-up passages that report no measure, `brief`, `news` and `report`
     as above: anti-corruption news, routine agency work) plus random paragraphs of codes in
     ../shared/corpus-samples (legal vocabulary);
-  * both parts of tests/fixtures/made-up-match-independent-a.yml too: half a of a set written by someone who had
+  * both parts of corpus/match_examples/made-up-match-independent-a.yml too: half a of a set written by someone who had
     not seen the matcher (news, press, NGO and report styles); half b is held out (bench.match_independent);
-  * both parts of tests/fixtures/made-up-match-blind-a.yml (kind `clip`): half a of short clips written by
+  * both parts of corpus/match_examples/made-up-match-blind-a.yml (kind `clip`): half a of short clips written by
     engineers who had not read the plan, linked to measures afterwards by another; half b is held out.
 
 Method: every passage is scored once in every channel (MeasureIndex.channel_scores). Within K folds (by
@@ -19,6 +19,12 @@ passage, per language) weights are chosen on the other folds by coordinate ascen
 top-1 + ½·top-3 of the ranking) and the abstention model on the other folds too (``fit_abstention``); the figures
 printed are those of the held-out folds only, for each kind of text separately. Finally the same choice on all
 data gives the weights to write into rules/match.yml (by hand) and, with `--write`, the abstention models.
+
+The on-plan passages are also the matcher's worked examples (the `examples` channels, pipeline.match_examples), so
+those channels are computed here from one passage × example similarity matrix with a mask (``memory_mask``): a
+passage never sees its own example nor the translations of it in the other language (same file, same refs: many
+Kyrgyz `brief` items of made-up-match-reports.yml are the Russian ones translated), and within a fold no passage
+sees the examples of the held-out fold; the final all-data choice masks each passage's own example only.
 
     python -m bench.match_calibrate [--profile embed|lexical] [--folds 5] [--codes 100]
                                     [--features base|rel|words|rel+words] [--write]
@@ -39,6 +45,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from pipeline.match import (MeasureIndex, _z, abstain_features, load_config, load_plan, logistic_probability,
                             passage_words)
+from pipeline.match_examples import EXAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -46,8 +53,8 @@ SHARED = ROOT.parent / "shared"
 # other half, made-up-match-independent-b.yml, is held out: python -m bench.match_independent).
 # The plan-blind clips joined in the 13th session: on text written without the plan the matcher had ranked the
 # right measure first for only about a third of the clips (bench.match_independent --part blind-a / blind-b).
-CASE_FILES = [ROOT / "tests" / "fixtures" / name
-              for name in ("made-up-match-reports.yml", "made-up-match-independent-a.yml", "made-up-match-blind-a.yml")]
+# They live in corpus/match_examples/ (the matcher's worked examples too), as its index.yml lists them.
+CASE_FILES = [EXAMPLES_DIR / name for name in yaml.safe_load((EXAMPLES_DIR / "index.yml").read_text(encoding="utf-8"))["files"]]
 ABSTAIN = ROOT / "rules" / "match_abstain.yml"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 CODES = ("labour-code-2025-23", "family-code-2003-201", "civil-code-part1-1996-15", "admin-procedure-code-2017-13")
@@ -90,8 +97,34 @@ def load_cases() -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for part, by_lang in cases.items():
             for lang, items in data[part].items():
-                by_lang.setdefault(lang, []).extend(items)
+                by_lang.setdefault(lang, []).extend(
+                    dict(it, source=path.name) if isinstance(it, dict) else it for it in items)
     return cases
+
+
+def own_examples(rows: list[dict], lang: str, examples) -> list[np.ndarray]:
+    """Per row (``{"text", "source"}``), the worked examples it must never see: the one that is the row itself
+    (same text) and that one's counterparts in the other language (same file, same refs), which may be its
+    translation."""
+    out = []
+    for r in rows:
+        mine = [j for j, e in enumerate(examples) if e.text == r.get("text")]
+        twins = {(examples[j].source, frozenset(examples[j].refs)) for j in mine}
+        mine += [j for j, e in enumerate(examples) if e.lang != lang and (e.source, frozenset(e.refs)) in twins]
+        out.append(np.array(sorted(set(mine)), dtype=int))
+    return out
+
+
+def memory_mask(own: list[np.ndarray], n_examples: int, held_out=()) -> np.ndarray:
+    """Rows × examples, True = masked: every row's own examples (``own_examples``) and, for every row, the own
+    examples of the held-out rows (the fold being measured must not be anyone's memory)."""
+    mask = np.zeros((len(own), n_examples), dtype=bool)
+    for r, idx in enumerate(own):
+        mask[r, idx] = True
+    fold = [j for h in held_out for j in own[h]]
+    if fold:
+        mask[:, fold] = True
+    return mask
 
 
 def kind_of(item) -> str:
@@ -132,6 +165,27 @@ class Scored:
         self.prior = np.stack([index.combine(ch, lang, c.get("agency", ""), str(c.get("date", "")), weights={})
                                for ch, c in zip(chs, meta)])
         self.gold = [{index.refs.index(r) for r in c["refs"] if r in index.refs} for c in on]
+        # the `examples` channels: similarity to every worked example once, then masked per use (with_memory)
+        self.ex_sims: dict[str, np.ndarray] = {}
+        if index.examples:
+            sims = [index.example_similarities(t, lang) for t in self.texts]
+            self.ex_sims = {c: np.stack([d[c] for d in sims]) for c in sims[0]}
+            rows = [dict(c, text=self.texts[k]) if isinstance(c, dict) else {"text": self.texts[k]}
+                    for k, c in enumerate(meta)]
+            self.ex_own = own_examples(rows, lang, index.examples)
+        self.set_memory(())
+
+    def set_memory(self, held_out) -> "Scored":
+        """Recompute the `examples` channels with each row's own examples and those of ``held_out`` rows masked."""
+        if not self.ex_sims:
+            return self
+        mask = memory_mask(self.ex_own, len(self.index.examples), held_out)
+        for c, v in self.index.example_channels(self.ex_sims, mask).items():
+            mu, sd = v.mean(axis=1, keepdims=True), v.std(axis=1, keepdims=True)
+            self.z[c] = np.where(sd > 1e-12, (v - mu) / np.where(sd > 1e-12, sd, 1.0), 0.0)
+            self.raw[c] = v
+            self.live[c] = self.z[c].any(axis=1)
+        return self
 
     def fused(self, w: dict, rows) -> np.ndarray:
         """MeasureIndex.combine for many rows: a channel flat for a row (z all 0) leaves that row's Σ w."""
@@ -154,11 +208,13 @@ class Scored:
     def of_kind(self, rows, kind: str, on: bool) -> np.ndarray:
         return np.array([(r < self.n_on) == on and self.kinds[r] == kind for r in rows])
 
-    def features(self, w: dict, rows, feature_set: str = "base") -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-        """The abstention model's features (``abstain_features``, those of ``feature_set``) of each row's best
-        measure under weights ``w``; whether the row is on-plan; whether its best measure is a right one."""
+    def features(self, w: dict, rows, feature_set: str = "base",
+                 channels=None) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The abstention model's features (``abstain_features``, those of ``feature_set``, over ``channels``, by
+        default all) of each row's best measure under weights ``w``; whether the row is on-plan; whether its best
+        measure is a right one."""
         f = self.fused(w, rows)
-        feats = [abstain_features(f[k], {c: self.raw[c][r] for c in self.channels}, self.words[r])
+        feats = [abstain_features(f[k], {c: self.raw[c][r] for c in channels or self.channels}, self.words[r])
                  for k, r in enumerate(rows)]
         prefixes = FEATURE_SETS[feature_set]
         names = sorted(n for n in feats[0] if any(n == p or (p.endswith("_") and n.startswith(p)) for p in prefixes))
@@ -200,15 +256,15 @@ def choose_weights(s: Scored, rows, channels, start: dict, passes: int = 3, obje
 
 
 def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5, feature_set: str = "base",
-                   cut_kinds: tuple = CUT_KINDS) -> dict:
+                   cut_kinds: tuple = CUT_KINDS, channels=None) -> dict:
     """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. Every
     kind of text weighs alike within its class: on-plan `brief`, `news` and `report`; off-plan made-up `brief`,
     `news`, `report` and code paragraphs (the few made-up items as much as the many codes: made-up news is what a
     report's unplanned passages look like, codes share the plan's legal vocabulary). Within `rows`, out-of-fold probabilities
     choose the regularisation C (the most right first measures kept) and the cut: the highest of the
     `min_abstain` quantiles of the off-plan kinds in `cut_kinds`, so each of them abstains at least that often
-    on unseen text."""
-    names, X, on, right = s.features(w, rows, feature_set)
+    on unseen text. ``channels``: the channels whose raw values are features (default all)."""
+    names, X, on, right = s.features(w, rows, feature_set, channels)
     weight = np.ones(len(rows))
     for cls, is_on, kinds in ((on, True, ON_KINDS), (~on, False, OFF_KINDS)):
         groups = [g for g in (s.of_kind(rows, k, is_on) for k in kinds) if g.any()]
@@ -297,7 +353,8 @@ def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain
             "# text (0: made-up `brief`, `news` and `report` items and code paragraphs; every kind weighs alike within its\n"
             "# class), scored with the channel weights of rules/match.yml; a passage whose probability is under `cut` gets\n"
             f"# no measure. `cut` is the highest of the {min_abstain:.2f} quantiles of {folds}-fold out-of-fold probabilities of\n"
-            f"# the off-plan kinds in its `cut_kinds`. `fitted_on` gives the set's size. Never fitted on the dev set.\n")
+            f"# the off-plan kinds in its `cut_kinds`. `fitted_on` gives the set's size. Never fitted on the dev set.\n"
+            "# `<pair>_no_examples`: the same fitted without the `examples` channels, for a plan with no worked examples.\n")
     ABSTAIN.write_text(head + yaml.safe_dump({"abstain": data}, allow_unicode=True, sort_keys=True,
                                              default_flow_style=None, width=120), encoding="utf-8")
 
@@ -359,6 +416,7 @@ def main() -> None:
         tot: dict = {}
         for k, test in enumerate(folds):
             train = [r for j, f in enumerate(folds) if j != k for r in f]
+            s.set_memory(test)   # the held-out fold is nobody's worked example
             w = choose_weights(s, train, channels, start, objective=args.objective)
             a = fit_abstention(s, train, w, args.min_abstain, args.folds, args.features, cut_kinds)
             add_counts(tot, held_out(s, test, w, a))
@@ -366,6 +424,7 @@ def main() -> None:
               f"{'/'.join(cut_kinds)}): {args.folds}-fold held-out (weights and abstention chosen on the other folds)")
         print_counts(tot)
         rows = list(range(n))
+        s.set_memory(())   # all data: each passage without its own example
         w = choose_weights(s, rows, channels, start, objective=args.objective)
         t1, t3 = s.ranking(w, rows)   # the ranking alone: no abstention model needed
         print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1 / s.n_on:.3f}, "
@@ -374,6 +433,14 @@ def main() -> None:
         a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds, args.features, cut_kinds)
         models[pair] = dict(a, fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages",
                             cut_kinds=list(cut_kinds))
+        # a plan without worked examples: its `examples` channels are flat (out of Σ w) and no features
+        plain = [c for c in channels if c not in MeasureIndex.EXAMPLE_CHANNELS]
+        plain_w = index.cfg["weights"][args.profile].get(pair + "_no_examples") or {
+            c: v for c, v in cur_w.items() if c in plain}
+        models[pair + "_no_examples"] = dict(
+            fit_abstention(s, rows, plain_w, args.min_abstain, args.folds, args.features, cut_kinds, plain),
+            fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages, without the examples channels",
+            cut_kinds=list(cut_kinds))
         print("   abstention model with rules/match.yml's weights: " + ", ".join(
             f"{f} {c:+.2f}" for f, c in sorted(zip(a["features"], a["coef"]), key=lambda x: -abs(x[1]))[:8])
               + f" …; C {a['C']}, cut {a['cut']}")

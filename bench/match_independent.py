@@ -4,16 +4,18 @@
     python -m bench.match_independent --part a         # a development half (in the calibration data: in-sample)
     python -m bench.match_independent --part blind-a
 
-tests/fixtures/made-up-match-independent-{a,b,c}.yml were written by two engineers who had not seen the matcher, in
+made-up-match-independent-{a,b,c}.yml were written by two engineers who had not seen the matcher, in
 the styles of news items, press releases, NGO reports and lines of agency reports (each set 50 on-plan and 15
 off-plan passages per language). The first set was split at random into halves: a joins the calibration passages
-of bench.match_calibrate, b is never used to choose anything; c, the second writer's set, is held out as a whole.
+of bench.match_calibrate and the matcher's worked examples (corpus/match_examples/), b (tests/fixtures/) is never
+used to choose anything; c, the second writer's set, is held out as a whole.
 All three were written FROM the plan: a writer chose a measure, then wrote about it.
 
-tests/fixtures/made-up-match-blind-{a,b}.yml are short clips written by engineers who had NOT read the plan (as press
+made-up-match-blind-{a,b}.yml are short clips written by engineers who had NOT read the plan (as press
 officers write), then linked to measures by another engineer who had not seen the matcher; the Russian clips were
 linked twice, independently, and the second expert's links are printed as a system beside the matcher: the ceiling.
-Half blind-a is calibration data, blind-b held out.
+Half blind-a is calibration data and worked examples (corpus/match_examples/), blind-b held out (tests/fixtures/).
+The development halves are in-sample twice over: the `examples` channels find each of their passages in memory.
 Prints what `taraza evaluate --task matching` prints for the dev set.
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ import yaml
 
 from pipeline.match import evaluate_rows
 from pipeline.match_cli import print_matching_evaluation
+from pipeline.match_examples import EXAMPLES_DIR
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
@@ -34,7 +37,8 @@ PARTS = {"a": "development, in-sample", "b": "held out", "c": "held out",
 
 
 def path_of(part: str) -> Path:
-    return FIXTURES / (f"made-up-match-{part}.yml" if part.startswith("blind") else f"made-up-match-independent-{part}.yml")
+    name = f"made-up-match-{part}.yml" if part.startswith("blind") else f"made-up-match-independent-{part}.yml"
+    return (EXAMPLES_DIR if PARTS[part].startswith("development") else FIXTURES) / name
 
 
 def rows_of(path: Path) -> list[dict]:

@@ -7,7 +7,7 @@ The sets (tests/fixtures/, all MADE UP, written by people who had not seen the c
   made-up-status-passages.yml  160 short lines (cues revised on it: in-sample);
   made-up-status-long-a.yml    100 longer mixed passages (cues revised on it: in-sample);
   made-up-status-long-b.yml    100 from the same pool, held out (never read while changing the cues).
-The status of the made-up match passages (tests/fixtures/made-up-match-reports.yml) is measured too, without the
+The status of the made-up match passages (corpus/match_examples/made-up-match-reports.yml) is measured too, without the
 measure (a draft reported for a drafting measure reads as done only with it).
 """
 from __future__ import annotations
@@ -20,13 +20,16 @@ import yaml
 
 from pipeline.match_status import classify_status
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 SETS = ["made-up-status-passages.yml", "made-up-status-long-a.yml", "made-up-status-long-b.yml",
         "made-up-match-reports.yml"]
+# the match passages are the matcher's worked examples, kept as package data
+ELSEWHERE = {"made-up-match-reports.yml": ROOT / "corpus" / "match_examples"}
 
 
 def load(name: str) -> list[dict]:
-    data = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    data = yaml.safe_load((ELSEWHERE.get(name, FIXTURES) / name).read_text(encoding="utf-8"))
     if "passages" in data:
         return data["passages"]
     return [dict(it, lang=lang) for lang, items in data["on_plan"].items() for it in items if "status" in it]

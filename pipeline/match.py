@@ -17,6 +17,10 @@ Method (../shared/docs/matching.md §5):
 * **Bodies named**: the ``agencies`` channel counts the bodies a passage's own words name among each measure's
   responsible ones (by IDF over the measures): sibling measures and neighbouring tasks often differ in who
   carries them out.
+* **Worked examples**: the ``examples`` channels score a passage per measure by its similarity to made-up
+  passages already linked to that measure (``corpus/match_examples``, ``pipeline.match_examples``; only for the
+  plan they were written about): ``examples_terms`` in the plan-language term space, ``examples`` with e5. Report
+  passages name instruments and events («ящик доверия», «ЦОН») where measures name aims; examples name them too.
 * **Scoring**: cosine and BM25 per space; each channel is standardised across the plan's measures (z) and
   the channels are summed with per-language-pair weights (a channel flat for a passage leaves the sum); agency
   and date priors add to that.
@@ -51,6 +55,7 @@ import yaml
 from .dates import check_passage_inputs
 from .document import TarazaError
 from .lexicon import WORD, load as load_lexicon, terms
+from .match_examples import aggregate_examples, example_links, plan_examples
 from .match_figures import extract_figures
 from .match_status import aggregate_status, classify_status
 
@@ -494,10 +499,12 @@ class MeasureIndex:
     weights."""
 
     def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None,
-                 glossary=None, twin=None):
+                 glossary=None, twin=None, examples=None):
         """``twin``: the same plan published in the other language (items aligned by reference). A passage in
         the twin's language is then scored against the twin's own text with the same-language settings, which
-        beats carrying it across through the lexicon."""
+        beats carrying it across through the lexicon. ``examples``: the worked example passages of the plan's
+        measures (``pipeline.match_examples.Example``); by default those ``corpus/match_examples`` records for this
+        plan's file, none for any other plan."""
         from . import glossary as gl
 
         self.plan = plan
@@ -544,11 +551,42 @@ class MeasureIndex:
         self.embed = None
         if embed if embed is not None else _EmbeddingChannel.available():
             self.embed = _EmbeddingChannel.create(self.measures, getattr(plan, "sha256", "") or "")
+        self._init_examples(plan_examples(plan) if examples is None else list(examples))
         self.twin = None
         if twin is not None:
             self.twin = MeasureIndex(twin, self.cfg, self.lex, embed, self.gloss)
             self._twin_pos = twin_positions(self.refs, self.twin.refs, getattr(plan, "path", "plan"),
                                             getattr(twin, "path", "twin plan"), self.plan_lang, self.twin.plan_lang)
+
+    # -- worked examples
+    EXAMPLE_CHANNELS = ("examples", "examples_terms")
+
+    def _init_examples(self, examples: list) -> None:
+        """The ``examples`` channels' memory: each example as a bag in the plan-language term space (a passage in
+        the other language carried over as the ``terms`` channel carries passages) and, with the embedding channel,
+        as an e5 query vector (cached on disk by content)."""
+        self.examples = examples
+        self._ex_links = example_links(examples, self.refs)
+        self._ex_space = _Space([self._bags(e.text, e.lang)["terms"] for e in examples]) if examples else None
+        self._ex_vectors = self.embed.example_matrix([e.text for e in examples]) if examples and self.embed else None
+
+    def example_similarities(self, text: str, lang: str) -> dict[str, np.ndarray]:
+        """Similarity of a passage to every worked example: ``examples`` (e5, query against query) and
+        ``examples_terms`` (TF-IDF cosine in the plan-language term space). Empty for a plan without examples."""
+        if not self.examples:
+            return {}
+        out = {"examples_terms": self._ex_space.scores(self._bags(text, lang)["terms"])}
+        if self._ex_vectors is not None:
+            out["examples"] = (self._ex_vectors @ self.embed.query(text)).astype(float)
+        return out
+
+    def example_channels(self, sims: dict[str, np.ndarray], exclude: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """The ``examples`` channels from ``example_similarities`` (one passage, or rows of many), with the examples
+        ``exclude`` marks left out (``aggregate_examples``). A plan without examples gets flat channels."""
+        k = int((self.cfg.get("examples") or {}).get("top_k", 2))
+        names = ["examples_terms"] + (["examples"] if self.embed is not None else [])
+        return {name: aggregate_examples(sims[name], self._ex_links, k, exclude) if name in sims
+                else np.zeros(len(self.refs)) for name in names}
 
     def twin_coverage(self) -> tuple[list[str], list[str]]:
         """Items only in this plan (answered from this edition alone) and items only in the twin (ignored)."""
@@ -616,6 +654,7 @@ class MeasureIndex:
         }
         if self.embed is not None:
             out.update(self.embed.scores(text))
+        out.update(self.example_channels(self.example_similarities(text, lang)))
         return out
 
     def agency_scores(self, text: str) -> np.ndarray:
@@ -641,8 +680,12 @@ class MeasureIndex:
         return "embed" if self.embed is not None else "lexical"
 
     def settings(self, key: str, lang: str) -> dict:
-        """``weights`` or ``abstain`` of this index's profile and the passage's language pair."""
-        return self.cfg[key][self.profile][self.pair(lang)]
+        """``weights`` or ``abstain`` of this index's profile and the passage's language pair; for a plan without
+        worked examples, those chosen without the ``examples`` channels (``<pair>_no_examples``)."""
+        by_pair, pair = self.cfg[key][self.profile], self.pair(lang)
+        if not self.examples and f"{pair}_no_examples" in by_pair:
+            return by_pair[f"{pair}_no_examples"]
+        return by_pair[pair]
 
     def combine(self, ch: dict, lang: str, agency: str = "", date: str = "",
                 weights: dict | None = None) -> np.ndarray:
@@ -683,6 +726,9 @@ class MeasureIndex:
                             model: dict | None = None) -> float:
         """How likely the passage ``text`` reports on a plan measure at all: the logistic model of
         ``abstain.<profile>.<pair>`` in ``rules/match_abstain.yml`` over ``abstain_features``."""
+        if not self.examples:
+            # flat by absence, not by the passage: such a feature sits at the model's mean
+            ch = {k: v for k, v in ch.items() if k not in self.EXAMPLE_CHANNELS}
         return logistic_probability(model or self.settings("abstain", lang),
                                     abstain_features(total, ch, passage_words(text)))
 
@@ -884,6 +930,30 @@ class _EmbeddingChannel:
         for k in range(0, len(todo), batch):
             chunk = todo[k:k + batch]
             self._queries.update(zip(chunk, self._embed(self.mod.query, chunk)))
+
+    def example_matrix(self, texts: list[str]) -> np.ndarray:
+        """Worked example passages as e5 **query** vectors (a passage against passages like it: both sides are
+        queries), cached in memory and on disk by their content."""
+        key = "examples-" + hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()[:16] + "-e5small"
+        mat = self._memory.get(key, {}).get("query")
+        path = EMBED_CACHE / f"{key}.npz"
+        if mat is None and path.exists():
+            try:
+                with np.load(path) as z:
+                    mat = z["query"]
+            except Exception:  # a broken cache file is rebuilt, never trusted
+                mat = None
+        if mat is None or len(mat) != len(texts):
+            mat = np.vstack([self._embed(self.mod.query, texts[k:k + 64]) for k in range(0, len(texts), 64)])
+            try:
+                EMBED_CACHE.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp.npz")
+                np.savez(tmp, query=mat)
+                tmp.replace(path)
+            except OSError:
+                pass  # a read-only checkout still matches; it embeds the examples again next time
+        self._memory[key] = {"query": mat}
+        return mat
 
     def query(self, text: str) -> np.ndarray:
         if text not in self._queries:

@@ -1,6 +1,7 @@
 """The matcher on made-up passages about the seed plan's measures and on off-plan text: close paraphrases
 (tests/fixtures/made-up-match-cases.yml) and report-like passages in other words
-(tests/fixtures/made-up-match-reports.yml, what bench.match_calibrate chooses weights and thresholds on)."""
+(corpus/match_examples/made-up-match-reports.yml, what bench.match_calibrate chooses weights and thresholds on, and
+the matcher's worked examples)."""
 import pytest
 import yaml
 
@@ -86,10 +87,10 @@ def test_report_fixture_kind_is_spread_over_the_plan(index, reports, item_kind, 
         assert {c["status"] for c in on} == statuses
 
 
-def test_every_kind_of_the_calibration_passages_is_known_to_the_bench():
+def test_every_kind_of_the_calibration_files_is_known_to_the_bench():
     from bench.match_calibrate import OFF_KINDS, ON_KINDS, load_cases
 
-    cases = load_cases()
+    cases = load_cases()   # every file of CASE_FILES: `clip` comes from the plan-blind half
     for lang in ("ru", "ky"):
         assert {kind(c) for c in cases["on_plan"][lang]} == set(ON_KINDS)
         assert {kind(c) for c in cases["off_plan"][lang]} | {"codes"} == set(OFF_KINDS)
@@ -138,7 +139,8 @@ def test_a_small_russian_plan_matches_russian_and_kyrgyz_passages():
     assert off.refs == []
 
 
-INDEPENDENT = [ROOT / "tests" / "fixtures" / f"made-up-match-independent-{h}.yml" for h in "abc"]
+INDEPENDENT = [ROOT / ("corpus/match_examples" if h == "a" else "tests/fixtures") / f"made-up-match-independent-{h}.yml"
+               for h in "abc"]
 
 
 def test_independent_halves_are_made_up_and_only_half_a_calibrates(index):

@@ -28,9 +28,9 @@ def test_embed_profile_is_default_when_installed_and_switched_off_by_env(plan, m
     monkeypatch.delenv("TARAZA_EMBED", raising=False)
     M._EmbeddingChannel._memory.clear()
     assert MeasureIndex(plan).profile == "embed"
-    # the plan's measure vectors were written once, keyed by the plan's sha256
-    files = list(tmp_path.glob("*.npz"))
-    assert len(files) == 1 and files[0].name.startswith(plan.sha256[:16])
+    # the plan's measure vectors were written once, keyed by the plan's sha256; its worked examples' once, by content
+    files = sorted(f.name for f in tmp_path.glob("*.npz"))
+    assert len(files) == 2 and files[0].startswith("examples-") and files[1].startswith(plan.sha256[:16])
     monkeypatch.setenv("TARAZA_EMBED", "0")
     index = MeasureIndex(plan)
     assert index.profile == "lexical" and index.embed is None
@@ -72,3 +72,16 @@ def test_batch_priming_gives_the_vectors_one_by_one_would(plan):
     assert set(texts) <= set(index.embed._queries)
     for t, q in zip(texts, one):
         assert np.allclose(index.embed._queries[t], q, atol=1e-5)
+
+
+def test_examples_channel_e5_finds_the_measure_of_an_identical_worked_example(plan):
+    import copy
+
+    cfg = copy.deepcopy(M.load_config())
+    cfg["examples"] = {"top_k": 1}
+    index = MeasureIndex(plan, config=cfg, embed=True)
+    assert index._ex_vectors.shape == (len(index.examples), 384)
+    for e in index.examples[::97]:
+        ch = index.channel_scores(e.text, e.lang)
+        assert index.refs[int(np.argmax(ch["examples"]))] in e.refs
+        assert ch["examples"].max() == pytest.approx(1.0, abs=1e-4)

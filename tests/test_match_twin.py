@@ -42,7 +42,10 @@ def test_kyrgyz_lines_find_their_items_through_the_kyrgyz_edition(plans, embed):
     ru, ky = plans
     index = MeasureIndex(ru, twin=ky, embed=embed)
     results = [index.match({"id": ref, "text": text, "lang": "ky"}) for ref, text in KY_PASSAGES]
-    assert [r.refs[0].ref if r.refs else None for r in results] == [ref for ref, _ in KY_PASSAGES]
+    # the twin is what ranks each line's item first; abstention (refitted with the plan-blind clips among the
+    # off-plan text, stricter on short Kyrgyz lines) may hold one of these one-line passages back
+    assert [r.nearest[0] for r in results] == [ref for ref, _ in KY_PASSAGES]
+    assert sum(bool(r.refs) and r.refs[0].ref == ref for r, (ref, _) in zip(results, KY_PASSAGES)) >= 6
     assert {r.status for r in results} <= {"done", "in_progress", "unclear"}
 
 
