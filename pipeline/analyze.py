@@ -362,16 +362,28 @@ class _Ctx:
     """One clause prepared for condition checks: its doc, lead-in and heading docs, lexicon spans."""
 
     def __init__(self, rs: RuleSet, doc: Doc, text: str, lead: Doc | None, head: Doc | None,
-                 is_lead: bool = False, art: Doc | None = None):
+                 is_lead: bool = False, article: str = "", parsed: dict[str, Doc] | None = None):
         # is_lead: `doc` is a lead-in and `lead` the list item it introduces (addendum 1)
-        # art: the whole article the clause belongs to, when the caller knows it (the context rule of §2)
+        # article: the text of the whole article the clause belongs to, when the caller knows it (the context
+        # rule of §2); parsed: the article docs already made, shared by the clauses of one call
         self.is_lead = is_lead
         self.rs = rs
         self.doc = doc
         self.text = text
         self.lead = lead
         self.head = head
-        self.art = art
+        self.article = article
+        self._parsed = parsed if parsed is not None else {}
+
+    @cached_property
+    def art(self) -> Doc | None:
+        """The article as a doc, parsed only when a rule asks about it (`where: article`): most clauses never
+        do, and parsing every article up front tokenized each act a second time beside its clauses."""
+        if not self.article:
+            return None
+        if self.article not in self._parsed:
+            self._parsed[self.article] = self.rs.nlp(self.article.lower())
+        return self._parsed[self.article]
 
     # Lexicon spans and sentence bounds are worked out only for texts a rule matched in: most clauses have none.
     @cached_property
@@ -704,8 +716,8 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
     for lang, idx in by_lang.items():
         rs = ruleset(lang)
         texts = [items[i]["text"] or "" for i in idx]
-        extra = _docs(rs, [items[i].get("heading") or "" for i in idx] + [items[i].get("lead_in") or "" for i in idx]
-                      + [items[i].get("article") or "" for i in idx])
+        extra = _docs(rs, [items[i].get("heading") or "" for i in idx] + [items[i].get("lead_in") or "" for i in idx])
+        articles: dict[str, Doc] = {}
         docs = rs.nlp.pipe([t.lower() for t in texts], batch_size=256)
         for i, text, doc in zip(idx, texts, docs):
             if len(doc.text) != len(text):     # lower() changed the length: keep offsets exact
@@ -713,15 +725,15 @@ def rule_hits_many(items: list[dict]) -> list[list[Hit]]:
             it = items[i]
             lead_text = it.get("lead_in") or ""
             lead, head = extra.get(lead_text), extra.get(it.get("heading") or "")
-            ctx = _Ctx(rs, doc, text, lead, head, art=extra.get(it.get("article") or ""))
+            ctx = _Ctx(rs, doc, text, lead, head, article=it["article"], parsed=articles)
             hits = _hits_for(ctx)
             if lead is not None and len(lead) and rs.lead_rules and len(lead.text) == len(lead_text):
                 # Addendum 1: a factor carried by the lead-in is labelled on every item whose norm it
                 # completes. The lead-in is read as the sentence and the item as its context, so the
                 # item's own conditions («в случае нарушения …») still count.
                 have = {h.factor for h in hits}
-                hits += [h for h in _hits_for(_Ctx(rs, lead, lead_text, doc, head, is_lead=True, art=ctx.art),
-                                                  from_lead_in=True)
+                hits += [h for h in _hits_for(_Ctx(rs, lead, lead_text, doc, head, is_lead=True,
+                                                   article=it["article"], parsed=articles), from_lead_in=True)
                          if h.factor not in have]
             out[i] = hits
     return out
