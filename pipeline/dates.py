@@ -34,6 +34,20 @@ def parse_user_date(value) -> str:
         raise ValueError(f"«{value}» is not a real date ({exc})") from None
 
 
+_YEAR_MONTH = re.compile(r"\d{4}(-\d{2})?")
+
+
+def parse_report_date(value) -> str:
+    """A report's date: a full date as :func:`parse_user_date` reads it, or a year or a month alone (YYYY,
+    YYYY-MM: reports are often dated so) kept as written; ValueError naming the value otherwise."""
+    text = str(value).strip()
+    if _YEAR_MONTH.fullmatch(text):
+        if "-" in text and not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"«{value}»: month {text[5:]} does not exist")
+        return text
+    return parse_user_date(text)
+
+
 class UserDate(click.ParamType):
     """A click option type for :func:`parse_user_date`: bad values are a usage error naming the value."""
 

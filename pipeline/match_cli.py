@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from .dates import DATE, parse_user_date
+from .dates import DATE, parse_report_date
 from .document import TarazaError
 
 
@@ -32,16 +31,11 @@ def _index_for(plan_paths: tuple[Path, ...]):
 
 
 def _check_date(value: str | None) -> str | None:
-    """A report date as a full date (YYYY-MM-DD or DD.MM.YYYY, as ``monitor --as-of`` reads it; a real calendar
-    date), or a year or month alone (YYYY, YYYY-MM: reports are often dated so), else a usage error."""
+    """``--date``: a report date (``pipeline.dates.parse_report_date``), else a usage error."""
     if not value:
         return None
-    if re.fullmatch(r"\d{4}(-\d{2})?", value):
-        if "-" in value and not 1 <= int(value[5:]) <= 12:
-            raise click.BadParameter(f"«{value}»: month {value[5:]} does not exist")
-        return value
     try:
-        return parse_user_date(value)
+        return parse_report_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc))
 
