@@ -45,7 +45,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from pipeline.match import (MeasureIndex, _z, abstain_features, load_config, load_plan, logistic_probability,
                             passage_words)
-from pipeline.match_examples import EXAMPLES_DIR
+from pipeline.match_examples import EXAMPLES_DIR, read_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -54,7 +54,7 @@ SHARED = ROOT.parent / "shared"
 # The plan-blind clips joined in the 13th session: on text written without the plan the matcher had ranked the
 # right measure first for only about a third of the clips (bench.match_independent --part blind-a / blind-b).
 # They live in corpus/match_examples/ (the matcher's worked examples too), as its index.yml lists them.
-CASE_FILES = [EXAMPLES_DIR / name for name in yaml.safe_load((EXAMPLES_DIR / "index.yml").read_text(encoding="utf-8"))["files"]]
+CASE_FILES = [EXAMPLES_DIR / name for name in read_index()["files"]]
 ABSTAIN = ROOT / "rules" / "match_abstain.yml"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
 CODES = ("labour-code-2025-23", "family-code-2003-201", "civil-code-part1-1996-15", "admin-procedure-code-2017-13")

@@ -32,10 +32,15 @@ class Example:
     kind: str        # brief | news | report | clip (bench.match_calibrate groups by it)
 
 
+def read_index(folder: Path | str = EXAMPLES_DIR) -> dict:
+    """The folder's ``index.yml``: the plans the passages were written about and the passage files."""
+    return yaml.safe_load((Path(folder) / "index.yml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=4)
 def _read(folder: str) -> tuple[dict, tuple[Example, ...]]:
     folder_p = Path(folder)
-    index = yaml.safe_load((folder_p / "index.yml").read_text(encoding="utf-8"))
+    index = read_index(folder_p)
     out = []
     for name in index["files"]:
         data = yaml.safe_load((folder_p / name).read_text(encoding="utf-8"))
