@@ -313,7 +313,7 @@ def _docx_blocks(d):
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
-    from .ingest import _docx_par_text, normalize_line
+    from .ingest import _docx_par_text, _docx_row_text, normalize_line
 
     def runs(el):
         out = []
@@ -327,8 +327,7 @@ def _docx_blocks(d):
             yield normalize_line(_docx_par_text(el)), runs(el)
         elif el.tag == qn("w:tbl"):
             for row in el.iter(qn("w:tr")):
-                cells = [" ".join(_docx_par_text(p) for p in tc.iter(qn("w:p"))).strip() for tc in row.iter(qn("w:tc"))]
-                yield normalize_line(" | ".join(cells)), runs(row)
+                yield normalize_line(_docx_row_text(row)), runs(row)
 
 
 def _comment_text(rows: list[dict]) -> str:

@@ -216,9 +216,7 @@ def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
         if el.tag == f"{_W}p":
             paragraphs.append(_docx_par_text(el))
         elif el.tag == f"{_W}tbl":
-            for row in el.iter(f"{_W}tr"):
-                cells = [" ".join(_docx_par_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in row.iter(f"{_W}tc")]
-                paragraphs.append(" | ".join(cells))
+            paragraphs += [_docx_row_text(row) for row in el.iter(f"{_W}tr")]
     meta = {}
     header_texts = []
     for name in sorted(n for n in names if re.match(r"word/header\d*\.xml", n)):
@@ -232,6 +230,11 @@ def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
     if header_texts:
         meta["display_title"] = normalize_line(max(header_texts, key=len))
     return paragraphs, meta
+
+
+def _docx_row_text(row) -> str:
+    """A table row as one line, its cells joined by « | » (a row of a list of documents is a clause)."""
+    return " | ".join(" ".join(_docx_par_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in row.iter(f"{_W}tc"))
 
 
 def _docx_par_text(p) -> str:
