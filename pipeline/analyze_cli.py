@@ -57,6 +57,9 @@ def classify(input_path, output_path, threshold):
             click.echo(f"{input_path}: line {n}: {problem}", err=True)
             bad += 1
             continue
+        mismatch = _language_mismatch(it["text"], it["lang"])
+        if mismatch:
+            click.echo(f"{input_path}: line {n}: warning: {mismatch}", err=True)
         items.append(it)
     flags = classify_items(items, threshold=threshold) if items else []
     with output_path.open("w", encoding="utf-8") as out:
@@ -80,6 +83,19 @@ def _classify_line_problem(it) -> str | None:
         return f"lang must be 'ru' or 'ky', not {it.get('lang')!r}"
     if not isinstance(it.get("text"), str):
         return 'no "text" (a string)'
+    return None
+
+
+def _language_mismatch(text: str, lang: str) -> str | None:
+    """A warning when a clause's words are plainly of the other language: the rules of one language find
+    nothing in the other, so such a line would come back clean without a word."""
+    from .ingest import detect_language
+
+    # short clauses carry too few letters and function words to tell the languages apart
+    seen = detect_language(text) if len(text) >= 60 else None
+    if seen and seen != lang:
+        names = {"ru": "Russian", "ky": "Kyrgyz"}
+        return f"the text looks {names[seen]} but lang is {lang!r}: classified by the {names[lang]} rules"
     return None
 
 
@@ -400,6 +416,9 @@ def check(file, fmt, output):
       taraza check draft.docx --format docx -o draft-commented.docx
       taraza check corpus/demo/made-up-draft-regulation-grants.ru.txt --format md
     """
+    if output and output.resolve() == file.resolve():
+        # the author's draft is the one thing the check must never lose
+        raise click.UsageError(f"-o {output} is the draft itself: give another file name")
     report = analyze_file(file)
     if fmt == "docx":
         if file.suffix.lower() != ".docx":

@@ -1004,7 +1004,7 @@ def match_lines(index: MeasureIndex, lines) -> list[dict]:
         except json.JSONDecodeError as exc:
             raise TarazaError(f"line {n}", f"not JSON: {exc}")
         if not (rec.get("text") or rec.get("passage")):
-            raise TarazaError(f"line {n}", "no \"text\"")
+            raise TarazaError(f"line {n}", "no \"text\", or an empty one")
         recs.append({**rec, "_line": n})
     check_passage_inputs(recs)  # dates to ISO, bad dates refused, unknown agencies warned about
     index.prime(recs)

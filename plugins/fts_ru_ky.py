@@ -3,13 +3,17 @@
 The published database indexes the original text with FTS5 ``unicode61`` (any SQLite can open and search
 it). This one-file plugin registers these SQL functions on every connection:
 
-* ``fts_query(q)`` turns what a person typed into a safe FTS5 expression. Each word becomes
-  ``("word" OR "<russian stem>"* OR "<kyrgyz stem>"*)``; words are joined with AND. Every term is quoted, so
-  «12-р», «ст.» or a stray ``"`` can never cause an FTS5 syntax error, and «ё» is read as «е» (ingest
-  writes «е» for «ё»). Russian stems come from Snowball (PyStemmer), Kyrgyz stems from the project's
-  suffix stripper (``rules/ky_stem.py``), so search and the analyzer see the same stems. A word gets a
-  Russian stem only when the Russian dictionary (pymorphy3) knows it and it has no Kyrgyz letter.
-* ``fts_snippet(text, q)`` is the passage of ``text`` around the matched words, as Markdown: the text is
+* ``fts_query(q[, lang])`` turns what a person typed into a safe FTS5 expression. Each word becomes
+  ``("word" OR <its Russian forms or stem> OR "<kyrgyz stem>"*)``; words are joined with AND. Every term is
+  quoted, so «12-р», «ст.» or a stray ``"`` can never cause an FTS5 syntax error, and «ё» is read as «е»
+  (ingest writes «е» for «ё»). ``lang`` (``ru`` / ``ky``) says which language's rows the expression will
+  search, so each language's text is searched by its own morphology: a Russian noun by its case forms from
+  the dictionary (pymorphy3; a stem as a prefix finds other words: «орган*» finds «организации»), another
+  Russian word by its Snowball stem (PyStemmer) as a prefix; a Kyrgyz word by the project's suffix stripper's
+  stem (``rules/ky_stem.py``, as the analyzer sees it) as a prefix. Without ``lang`` (a table of one
+  language the query cannot see) a word gets both, the Russian ones only when the Russian dictionary knows
+  the word and it has no Kyrgyz letter. A word typed with ``*`` is a prefix as typed («лиценз*»).
+* ``fts_snippet(text, q[, lang])`` is the passage of ``text`` around the matched words, as Markdown: the text is
   escaped (no HTML or Markdown from a scraped page can render) and the matched forms are bold. Name
   the result column ``*_markdown`` and datasette-render-markdown shows it.
 * ``row_link(table, pk, label)`` is a Markdown link to a row page, so query results link to clauses and acts.
@@ -33,7 +37,7 @@ MIN_PREFIX = 4
 
 _PHRASE = re.compile(r'"([^"]*)"')
 # A word, keeping «12-р», «ст.12» or «1/2» together so they are searched as one exact phrase.
-_WORD = re.compile(r"\w+(?:[-‐–/.]\w+)*")
+_WORD = re.compile(r"\w+(?:[-‐–/.]\w+)*\*?")
 _ru = Stemmer.Stemmer("russian")
 
 
@@ -42,27 +46,47 @@ def _quote(term: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def word_terms(word: str) -> tuple[str, tuple[str, ...]]:
-    """One word → (its exact lower-cased form, the stems it may be searched by as prefixes)."""
+def word_terms(word: str, lang: str = "") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """One word → (the exact lower-cased forms it is searched by, the stems it is searched by as prefixes)
+    in text of ``lang`` (``ru``, ``ky``; empty: either). The first exact form is the word itself."""
     w = word.lower().replace("ё", "е")
+    if w.endswith("*"):  # the person asked for a prefix
+        w = w.rstrip("*")
+        return (w,), ((w,) if w else ())
     if not w.isalpha():
-        return w, ()
+        return (w,), ()
+    forms: tuple[str, ...] = ()
+    candidates: list[str] = []
+    if lang != "ky":
+        # In Russian text a Russian noun is found by its case forms; other words by Snowball's stem. Without
+        # a language, only a word the Russian dictionary knows that has no Kyrgyz letter gets them:
+        # Snowball guesses at any word («жаран» → «жара*» found «жарамсыз»).
+        if lang == "ru" or _russian_word(w):
+            # (the dictionary guesses a lexeme for any word: only a word it knows gets its forms)
+            forms = _noun_forms(w) if _morph().word_is_known(w) else ()
+            if not forms and not (_KYRGYZ_LETTERS & set(w)):
+                candidates.append(_ru.stemWord(w))
+    if lang != "ru":
+        ky = ky_stem(w)
+        # Without a language, a Kyrgyz stem is left out for a Russian word whose Kyrgyz «stem» is not a word
+        # at all (the stripper cut a Russian ending). The stripper restores voicing («китебин» → «китеп»);
+        # the written prefix «китеб» is what the index holds for inflected forms, so search both.
+        if lang == "ky" or not (_russian_word(w) and ky != w and not _morph().word_is_known(ky)):
+            candidates += [ky, w[: len(ky)]]
     prefixes: list[str] = []
-    ky = ky_stem(w)
-    russian = _russian_word(w)
-    # A word's own language decides its stems: Snowball guesses at any word, so a Kyrgyz word got a
-    # Russian stem («жаран» → «жара*», which finds «жарамсыз»); a Russian stem is added only for a word
-    # the Russian dictionary knows and that has no Kyrgyz letter. A Kyrgyz stem is left out for a Russian
-    # word whose Kyrgyz «stem» is not a word at all (the stripper cut a Russian ending).
-    candidates = [_ru.stemWord(w)] if russian else []
-    if not (russian and ky != w and not _morph().word_is_known(ky)):
-        # The stripper restores voicing («китебин» → «китеп»); the written prefix «китеб» is what the
-        # index holds for inflected forms, so search both.
-        candidates += [ky, w[: len(ky)]]
     for cand in candidates:
         if len(cand) >= MIN_PREFIX and cand not in prefixes and w.startswith(cand[:-1]):
             prefixes.append(cand)
-    return w, tuple(prefixes)
+    return (w, *[f for f in forms if f != w]), tuple(prefixes)
+
+
+def _noun_forms(w: str) -> tuple[str, ...]:
+    """The case forms of a word every reading of which is a Russian noun («органы» → орган, органа, …,
+    органах); empty for any other word («стали» may be a verb), which keeps its stem."""
+    parses = _morph().parse(w)
+    if not parses or any(p.tag.POS != "NOUN" for p in parses):
+        return ()
+    return tuple(sorted({f.word.replace("ё", "е") for p in parses for f in p.lexeme}))
 
 
 _KYRGYZ_LETTERS = frozenset("ңөү")
@@ -80,10 +104,13 @@ def _russian_word(w: str) -> bool:
     return not (_KYRGYZ_LETTERS & set(w)) and _morph().word_is_known(w)
 
 
-def expand_word(word: str) -> str:
-    """One word → an FTS5 group: the exact form plus Russian and Kyrgyz stems as prefixes."""
-    w, prefixes = word_terms(word)
-    terms = [_quote(w) + ("*" if w in prefixes else "")] + [_quote(p) + "*" for p in prefixes if p != w]
+def expand_word(word: str, lang: str = "") -> str:
+    """One word → an FTS5 group: its exact forms plus its stems as prefixes, for text of ``lang``."""
+    forms, prefixes = word_terms(word, lang)
+    if not forms[0]:
+        return NO_MATCH
+    terms = ([_quote(f) + ("*" if f in prefixes else "") for f in forms]
+             + [_quote(p) + "*" for p in prefixes if p not in forms])
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
@@ -94,17 +121,24 @@ def _parse(q) -> tuple[list[list[str]], list[str]]:
     return [p for p in phrases if p], _WORD.findall(_PHRASE.sub(" ", q))
 
 
-def fts_query(q) -> str:
-    """User input → FTS5 MATCH expression (AND of expanded words; «"..."» stays an exact phrase)."""
+def fts_query(q, lang=None) -> str:
+    """User input → FTS5 MATCH expression for text of ``lang`` (AND of expanded words; «"..."» stays an exact
+    phrase)."""
     phrases, words = _parse(q)
-    groups = [_quote(" ".join(p)) for p in phrases] + [expand_word(w) for w in words]
+    lang = _lang(lang)
+    groups = [_quote(" ".join(p)) for p in phrases] + [expand_word(w, lang) for w in words]
     return " AND ".join(groups) if groups else NO_MATCH
+
+
+def _lang(lang) -> str:
+    lang = str(lang or "").strip().lower()
+    return lang if lang in ("ru", "ky") else ""
 
 
 _TOKEN = re.compile(r"\w+")
 
 
-def fts_snippet(text, q, size: int = 32) -> str:
+def fts_snippet(text, q, lang=None, size: int = 32) -> str:
     """The passage of ``text`` around the words ``q`` matches, as Markdown with those words in bold.
 
     Same matching as :func:`fts_query` (exact forms and stem prefixes), done in Python on the few rows a
@@ -118,8 +152,8 @@ def fts_snippet(text, q, size: int = 32) -> str:
     exact: set[str] = {w for p in phrases for w in p}
     prefixes: list[str] = []
     for word in words:
-        w, pre = word_terms(word)
-        exact.add(w)
+        forms, pre = word_terms(word, _lang(lang))
+        exact.update(forms)
         prefixes.extend(pre)
     prefix_t = tuple(prefixes)
     tokens = [(m.start(), m.end(), m.group().lower().replace("ё", "е")) for m in _TOKEN.finditer(text)]
@@ -175,7 +209,9 @@ def row_link_function(base_path: str):
 
 @hookimpl
 def prepare_connection(conn, database=None, datasette=None):
-    conn.create_function("fts_query", 1, fts_query, deterministic=True)
-    conn.create_function("fts_snippet", 2, fts_snippet, deterministic=True)
+    for n in (1, 2):
+        conn.create_function("fts_query", n, fts_query, deterministic=True)
+    for n in (2, 3):
+        conn.create_function("fts_snippet", n, fts_snippet, deterministic=True)
     base = datasette.urls.database(database) if datasette is not None and database else ""
     conn.create_function("row_link", 3, row_link_function(base), deterministic=True)

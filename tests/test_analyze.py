@@ -60,6 +60,28 @@ def test_classify_reports_bad_lines_and_classifies_the_rest(tmp_path):
     assert got == ["ok1", "ok2"]
 
 
+def test_classify_warns_when_a_clause_is_in_the_other_language(tmp_path):
+    inp = tmp_path / "made-up-in.jsonl"
+    rows = [{"id": "ru-as-ky", "text": "Уполномоченный орган вправе приостановить действие разрешения на срок до шести "
+             "месяцев.", "lang": "ky"},
+            {"id": "ky-as-ky", "text": "Ыйгарым укуктуу орган уруксаттын колдонулушун алты айга чейинки мөөнөткө "
+             "токтото турууга укуктуу.", "lang": "ky"}]
+    inp.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    res = CliRunner().invoke(main, ["classify", "--input", str(inp), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    assert f"{inp}: line 1: warning: the text looks Russian but lang is 'ky'" in res.output
+    assert "line 2" not in res.output
+    assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == ["ru-as-ky", "ky-as-ky"]
+
+
+def test_check_refuses_to_write_its_report_over_the_draft(tmp_path):
+    draft = tmp_path / "made-up-draft.ru.txt"
+    draft.write_text(MADE_UP_DRAFT, encoding="utf-8")
+    res = CliRunner().invoke(main, ["check", str(draft), "--format", "md", "-o", str(draft)])
+    assert res.exit_code == 2 and "is the draft itself" in res.output
+    assert draft.read_text(encoding="utf-8") == MADE_UP_DRAFT
+
 def test_check_html_escapes_and_highlights(tmp_path):
     draft = tmp_path / "made-up-draft.ru.txt"
     draft.write_text(MADE_UP_DRAFT, encoding="utf-8")

@@ -578,10 +578,10 @@ def test_search_pages_head_columns_in_words_and_keep_cell_classes(ds):
 
 
 def test_search_language_parameter_keeps_one_language_or_both(ds):
-    both = search(ds, "search_clauses", "кыргыз")
+    both = search(ds, "search_clauses", "кыргыз*")
     assert {r["language"] for r in both} == {"ru", "ky"}, "the corpus has the word in both languages"
-    only_ru = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз&lang=ru").json()
-    only_ky = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз&lang=KY").json()
+    only_ru = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз*&lang=ru").json()
+    only_ky = get(ds, "/taraza/search_clauses.json?_shape=array&q=кыргыз*&lang=KY").json()
     assert only_ru and {r["language"] for r in only_ru} == {"ru"}
     assert only_ky and {r["language"] for r in only_ky} == {"ky"}
     acts = get(ds, "/taraza/search_acts.json?_shape=array&q=экспертизу&lang=ru").json()
@@ -602,10 +602,39 @@ def test_kyrgyz_words_get_no_russian_stem(word, not_prefix):
 def test_russian_and_kyrgyz_words_keep_their_own_stems():
     from plugins.fts_ru_ky import word_terms
 
-    assert "лиценз" in word_terms("лицензии")[1]          # Russian dictionary word: Snowball stem
-    assert "экспертиза" in word_terms("экспертизанын")[1]  # Kyrgyz case ending stripped
+    assert "выда" in word_terms("выдать", "ru")[1]           # a Russian verb: Snowball stem
+    assert "лицензиями" in word_terms("лицензии", "ru")[0]   # a Russian noun: its case forms
+    assert "экспертиза" in word_terms("экспертизанын", "ky")[1]  # Kyrgyz case ending stripped
     assert "жаран" in word_terms("жарандардын")[1]
-    assert "адам" in word_terms("адамы")[1]                # a Kyrgyz possessive that Russian also knows
+    assert "адам" in word_terms("адамы", "ky")[1]            # a Kyrgyz possessive that Russian also knows
+    assert "адам" in word_terms("адамы")[1]                  # either language: both readings
+
+
+def test_each_language_is_searched_by_its_own_morphology():
+    """«органы» in Russian text finds the forms of «орган», not «организации» (a stem as a prefix did, fresh
+    user 19); in Kyrgyz text the Kyrgyz stem still finds «органдары»; «*» asks for a prefix."""
+    import sqlite3
+
+    from plugins.fts_ru_ky import prepare_connection
+
+    conn = sqlite3.connect(":memory:")
+    prepare_connection(conn)
+    conn.execute("create virtual table t using fts5(text, lang unindexed, tokenize='unicode61')")
+    rows = [("ru", "Органы опеки рассматривают заявление."), ("ru", "Общественные организации вправе участвовать."),
+            ("ru", "Заявление подается в орган опеки."), ("ky", "Мамлекеттик органдары арызды карайт."),
+            ("ru", "Порядок лицензирования устанавливается законом.")]
+    conn.executemany("insert into t (lang, text) values (?, ?)", rows)
+
+    def found(q, lang):
+        return sorted(r[0] for r in conn.execute(
+            "select text from t where t match fts_query(?, ?) and lang = ?", (q, lang, lang)))
+
+    assert found("органы", "ru") == ["Заявление подается в орган опеки.", "Органы опеки рассматривают заявление."]
+    assert found("органы", "ky") == ["Мамлекеттик органдары арызды карайт."]
+    assert found("лицензии", "ru") == []
+    assert found("лиценз*", "ru") == ["Порядок лицензирования устанавливается законом."]
+    snippet = conn.execute("select fts_snippet(?, 'органы', 'ru')", (rows[1][1] + " " + rows[2][1],)).fetchone()[0]
+    assert "**организации**" not in snippet and "**орган**" in snippet
 
 
 def test_agency_reported_accepts_the_abbreviation_monitor_prints(monitoring_ds):
