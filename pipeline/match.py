@@ -57,7 +57,7 @@ from .document import TarazaError
 from .lexicon import WORD, load as load_lexicon, terms
 from .match_examples import aggregate_examples, example_links, plan_examples
 from .match_figures import extract_figures
-from .match_status import aggregate_status, classify_status
+from .match_status import classify_status
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "rules" / "match.yml"
@@ -1082,7 +1082,7 @@ def evaluate_rows(rows: list[dict], plan_path: str | Path | None = None, plan=No
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Whole reports into the database, and coverage
+# Whole reports into the database (coverage: pipeline/monitor.py)
 
 _HEADER_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
 
@@ -1204,77 +1204,3 @@ def match_report(db, index: MeasureIndex, doc, plan_id: str, agency: str | None 
             db["figures"].insert_all(f_rows)
     return {"report": doc.path, "id": doc_id, "passages": len(p_rows), "matched": n_matched, **meta}
 
-
-def compute_coverage(db, plan, as_of: str) -> list[dict]:
-    """Per-measure and per-agency coverage of a plan from the matches in the database (rank-1 matches count
-    as evidence). Writes measure_coverage and agency_coverage; returns the measure rows, measures past their
-    deadline with no report first."""
-    from corpus import dumps
-
-    pid = plan.id
-    ev: dict[str, list[dict]] = defaultdict(list)
-    for row in db.query(
-        "select m.ref, m.status, m.report_date, m.agency_ids, m.report_id, m.passage_id from matches m "
-        "where m.plan_id = ? and m.rank = 1", [pid]):
-        ev[row["ref"]].append(row)
-    figs: dict[str, list[str]] = defaultdict(list)
-    for row in db.query(
-        "select m.ref, f.value from matches m join figures f on f.passage_id = m.passage_id "
-        "where m.plan_id = ? and m.rank = 1", [pid]):
-        figs[row["ref"]].append(row["value"])
-    as_of_month = as_of[:7]
-    rows = []
-    for k, m in enumerate(plan.measures, 1):
-        items = ev.get(m.ref, [])
-        responsible = [a.agency_id or a.abbr for a in m.agencies]
-        reporting: list[str] = []
-        for it in items:
-            for a in json.loads(it["agency_ids"] or "[]"):
-                if a not in reporting:
-                    reporting.append(a)
-        latest_date, latest_status = "", ""
-        if items:
-            latest_date = max(it["report_date"] or "" for it in items)
-            latest = [it["status"] for it in items if (it["report_date"] or "") == latest_date]
-            latest_status = aggregate_status(latest)
-        end = m.deadline.end or (m.deadline.start if m.deadline.start else None)
-        past = bool(end) and end < as_of_month and not m.deadline.recurring
-        flag = "reported" if items else ("overdue_no_report" if past else "no_report")
-        rows.append({
-            "measure_id": f"{pid}:{m.ref}", "plan_id": pid, "ref": m.ref, "ordinal": k, "text": m.text,
-            "deadline_raw": m.deadline.raw, "deadline_end": end or "", "past_deadline": int(past),
-            "responsible": dumps(responsible), "responsible_text": ", ".join(a.abbr for a in m.agencies),
-            "reporting": dumps(reporting), "reporting_text": ", ".join(reporting),
-            "latest_status": latest_status, "latest_report_date": latest_date, "evidence": len(items),
-            "figures": dumps(sorted(set(figs.get(m.ref, [])))), "flag": flag, "as_of": as_of,
-        })
-    order = {"overdue_no_report": 0, "no_report": 1, "reported": 2}
-    rows.sort(key=lambda r: (order[r["flag"]], r["ordinal"]))
-    # per agency: the bodies the plan makes responsible, and what their own reports covered
-    agencies: dict[str, dict] = {}
-    reported_by_agency: Counter = Counter()
-    for row in db.query("select agency_ids from matches where plan_id = ? and rank = 1", [pid]):
-        for a in json.loads(row["agency_ids"] or "[]"):
-            reported_by_agency[a] += 1
-    by_ref = {r["ref"]: r for r in rows}
-    for m in plan.measures:
-        r = by_ref[m.ref]
-        for a in m.agencies:
-            key = a.agency_id or a.abbr
-            d = agencies.setdefault(key, {"plan_id": pid, "agency_id": key, "agency": a.name or a.abbr,
-                                          "measures": 0, "reported": 0, "done": 0, "in_progress": 0,
-                                          "not_done": 0, "overdue_no_report": 0, "passages_reported": 0})
-            d["measures"] += 1
-            d["reported"] += r["flag"] == "reported"
-            if r["latest_status"] in ("done", "in_progress", "not_done"):
-                d[r["latest_status"]] += 1
-            d["overdue_no_report"] += r["flag"] == "overdue_no_report"
-    for key, d in agencies.items():
-        d["passages_reported"] = reported_by_agency.get(key, 0)
-    with db.conn:
-        db.execute("delete from measure_coverage where plan_id = ?", [pid])
-        db.execute("delete from agency_coverage where plan_id = ?", [pid])
-        db["measure_coverage"].insert_all(rows)
-        if agencies:
-            db["agency_coverage"].insert_all(list(agencies.values()))
-    return rows

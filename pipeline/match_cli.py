@@ -156,26 +156,34 @@ def match(ctx, plan_path, input_path, output_path, as_reports, agency, report_da
 def monitor(ctx, plan_path, as_of, limit, as_json):
     """Coverage of an action plan: per measure, the responsible and the reporting agencies, the latest
     reported status and the number of passages that report on it. Measures past their deadline with no report
-    come first. Also written to the database (tables measure_coverage, agency_coverage).
+    come first, then those past their deadline whose latest report says not done. Also written to the database
+    (tables measure_coverage, agency_coverage). The table is in Russian, with a legend under it; --json gives
+    the rows with the database's column names and codes.
 
     \b
-    Columns of the table it prints:
-      ref          the measure's number in the plan
-      flag         reported (a report passage matched it), overdue_no_report (deadline before --as-of,
-                   no report), no_report (not yet due, or recurring)
-      deadline     the measure's deadline (year-month), «-» when the plan gives none
-      status       latest reported status: done, in_progress, not_done, unclear («-»: no report)
-      ev           evidence: how many report passages were matched to the measure (best match only)
-      responsible  the executors as the plan abbreviates them (ЮМ, ФМ, …; the agency_reported page
-                   of the site takes these too)
-      reporting    the registry ids of the bodies whose reports were matched to it
+    Columns of the table it prints (--json keys in brackets):
+      №              the measure's number in the plan (ref)
+      итог           monitoring verdict (flag): «срок прошёл, отчёта нет» overdue_no_report (deadline before
+                     --as-of, no report); «срок прошёл, не выполнено» overdue_not_done (past the deadline,
+                     the latest report says not done); «отчёта нет» no_report (not yet due, or recurring);
+                     «есть отчёт» reported
+      срок           the measure's deadline, year-month (deadline_end), «-» when the plan gives none
+      статус         latest reported status (latest_status): выполнено done, в процессе in_progress,
+                     не выполнено not_done, неясно unclear, «-» no report
+      фрагм.         evidence: how many report passages were matched to the measure (best match only;
+                     the same passage in a DOCX and a TXT copy of one report counts once) (evidence)
+      ответственные  the executors as the plan writes them (responsible_text; the agency_reported page of
+                     the site takes these too)
+      отчитались     the bodies whose own reports were matched to it, named as in «ответственные»
+                     (reporting_text; registry ids in reporting)
 
     \b
     Example:
       taraza monitor --plan ../shared/seeds/plan-2015-2017-resolution-170.ky.txt --as-of 2018-01-01
     """
     from .cli import open_db_from
-    from .match import compute_coverage, load_plan
+    from .match import load_plan
+    from .monitor import FLAG_RU, STATUS_RU, compute_coverage
     from .plan import store_plan
 
     plan = load_plan(plan_path)
@@ -188,14 +196,18 @@ def monitor(ctx, plan_path, as_of, limit, as_json):
         for r in shown:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    click.echo(f"{'ref':>6}  {'flag':17}  {'deadline':8}  {'status':11}  {'ev':>3}  {'responsible':30}  reporting")
+    click.echo(f"{'№':>6}  {'итог':25}  {'срок':8}  {'статус':12}  {'фрагм.':>6}  {'ответственные':30}  отчитались")
     for r in shown:
-        click.echo(f"{r['ref']:>6}  {r['flag']:17}  {r['deadline_end'] or '-':8}  {r['latest_status'] or '-':11}  "
-                   f"{r['evidence']:>3}  {r['responsible_text'][:30]:30}  {r['reporting_text'] or '-'}")
+        click.echo(f"{r['ref']:>6}  {FLAG_RU[r['flag']]:25}  {r['deadline_end'] or '-':8}  "
+                   f"{STATUS_RU.get(r['latest_status'], '-'):12}  {r['evidence']:>6}  "
+                   f"{r['responsible_text'][:30]:30}  {r['reporting_text'] or '-'}")
     n = len(rows)
-    rep = sum(r["flag"] == "reported" for r in rows)
-    over = sum(r["flag"] == "overdue_no_report" for r in rows)
-    click.echo(f"{n} measures: {rep} reported, {over} past deadline with no report, {n - rep - over} not yet due or recurring")
+    counts = {f: sum(r["flag"] == f for r in rows) for f in FLAG_RU}
+    click.echo(f"Мероприятий: {n}; " + "; ".join(f"{FLAG_RU[f]}: {c}" for f, c in counts.items())
+               + f" (на {rows[0]['as_of'] if rows else as_of})")
+    click.echo("фрагм. — сколько фрагментов отчётов сопоставлено с мероприятием (копии одного отчёта считаются "
+               "один раз); отчитались — органы, чьи собственные отчёты сопоставлены (отчёт НКО сюда не входит). "
+               "Үзүндүлөр — иш-чарага тиешелүү отчет үзүндүлөрүнүн саны; отчет бергендер — өз отчету бар органдар.")
 
 
 @click.group()

@@ -66,6 +66,12 @@ TABLE_REWRITE = {
         "title": "(select di.title from temp.doc_info di where di.id = t.id)",
         "act_type": "case when t.kind = 'report' then null else t.act_type end",
     },
+    # Plain lists, not JSON arrays: the CSV export goes to spreadsheets (names are in the *_text columns).
+    "measure_coverage": {
+        "responsible": "(select group_concat(j.value, ', ') from json_each(t.responsible) j)",
+        "reporting": "(select group_concat(j.value, ', ') from json_each(t.reporting) j)",
+        "figures": "(select group_concat(j.value, '; ') from json_each(t.figures) j)",
+    },
 }
 # Full-text columns that differ from the corpus schema's `fts:` declaration.
 FTS_OVERRIDE = {"documents": ["title", "act_number", "issuing_body"]}
@@ -91,6 +97,9 @@ _FLAG_LINE = (
 )
 
 _LABEL_TEXT = "coalesce(nullif(substr(t.text, 1, 70), ''), t.id)"
+# Link to the canned query measure_evidence (metadata.yml) of one measure, with its number of passages.
+_EVIDENCE_LINK = ("'[' || (select count(*) from c.matches mt where mt.measure_id = {id} and mt.rank = 1)"
+                  " || ' фрагм. отчётов / үзүндү](/taraza/measure_evidence?ref=' || {id} || ')'")
 
 EXTRA: dict[str, dict[str, Extra]] = {
     "measures": {
@@ -102,8 +111,16 @@ EXTRA: dict[str, dict[str, Extra]] = {
                                     " where mc.measure_id = t.id)", ["measure_coverage.latest_status"], "null"),
         "n_agencies": Extra(int, "(select count(*) from c.measure_agencies ma where ma.measure_id = t.id)",
                             ["measure_agencies.measure_id"], "0"),
+        "evidence_markdown": Extra(str, _EVIDENCE_LINK.format(id="t.id"), ["matches.measure_id"], "null"),
     },
     "passages": {"label": Extra(str, _LABEL_TEXT)},
+    # The clause a flag is on, in the row: an expert filtering flags by factor reads it without a click.
+    "flags": {
+        "clause_path": Extra(str, "(select c.path from c.clauses c where c.id = t.clause_id)"),
+        "clause_text": Extra(str, "(select c.text from c.clauses c where c.id = t.clause_id)"),
+    },
+    # From a coverage row to the one page an NGO writes from: the measure and every passage reported on it.
+    "measure_coverage": {"evidence_markdown": Extra(str, _EVIDENCE_LINK.format(id="t.measure_id"))},
     "documents": {
         "work_key": Extra(str, "(select di.work_key from temp.doc_info di where di.id = t.id)"),
         "edition": Extra(str, "(select di.edition from temp.doc_info di where di.id = t.id)"),

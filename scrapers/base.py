@@ -82,6 +82,14 @@ class RobotsDisallowed(FetchError):
     """robots.txt asks us not to fetch this URL: the item is skipped on purpose, not failed."""
 
 
+# Said when the site could not be reached at all: the usual cause is this machine being offline.
+NO_NETWORK = "; no network? Check the connection, or fetch from a mirror or replay server with --base-url"
+
+
+def _connection_error(reason: str) -> bool:
+    return reason.startswith(("connection failed", "timed out"))
+
+
 class _Retry(Exception):
     """Internal: this attempt failed in a way worth retrying."""
 
@@ -348,8 +356,9 @@ class Http:
                     rp.allow_all = True
                 else:  # RFC 9309 §2.3.1.4: an unreachable robots.txt means "assume complete disallow" for now
                     rp.disallow_all = True
-                    self.robots_errors[host] = exc.reason
-                    self.log(f"robots.txt of {host} unreachable ({exc.reason}): not crawling {host} in this run")
+                    self.robots_errors[host] = exc.reason + (NO_NETWORK if _connection_error(exc.reason) else "")
+                    self.log(f"robots.txt of {host} unreachable ({self.robots_errors[host]}): "
+                             f"not crawling {host} in this run")
             self.robots[host] = rp
         rp = self.robots[host]
         return rp.can_fetch(ROBOTS_AGENT, url)

@@ -13,7 +13,10 @@ from . import SOURCES, source_class
 @click.argument("source", type=click.Choice(list(SOURCES)))
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Only acts/pages dated on or after this day (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(min=1), help="Collect at most N new acts/pages in this run.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="Collect at most N new acts (or report pages) in this run. It counts acts, not files: each act "
+                   "comes with its editions (Russian and Kyrgyz, and minjust's earlier editions unless "
+                   "--latest-only), so more documents may be stored.")
 @click.option("--record", "record_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also save every response as a replay fixture in DIR (responses.yml + bodies/).")
 @click.option("--base-url", help="Fetch from this mirror or replay server instead of the live site.")
@@ -48,6 +51,10 @@ def scrape(ctx, source, since, limit, record_dir, base_url, raw_dir, codes, act_
     (Ctrl-C, a crash) loses nothing: run the same command again to resume. Every response is kept in the raw
     store; items that fail are reported by URL and retried by the next run.
 
+    Exit status: 0 when the run collected or confirmed something (or found nothing new); 1 when items failed
+    and nothing was collected (no network, the site down), or with --strict when any item failed; 2 when
+    no site is enabled (reports). Pages saved by a browser are not scraped: load them with `taraza ingest`.
+
     \b
     Examples:
       taraza scrape minjust --since 2026-01-01 --type 0050 --limit 20
@@ -76,13 +83,19 @@ def scrape(ctx, source, since, limit, record_dir, base_url, raw_dir, codes, act_
         sys.exit(130)
     if reports == []:
         click.echo(f"no enabled site in {config or 'scrapers/sites/reports.yml'}: enable one or pass --site NAME", err=True)
-    failed = 0
+        sys.exit(2)
+    failed = succeeded = 0
     for report in reports if isinstance(reports, list) else [reports]:
         click.echo(report.summary())
         for key, url, reason in report.errors:
             click.echo(f"  failed: {key} {url}: {reason}", err=True)
         failed += report.failed
+        succeeded += report.fetched + report.new + report.new_version + report.unchanged + report.skipped
     if record_dir:
         click.echo(f"fixtures written to {record_dir}/responses.yml")
+    if failed and not succeeded:
+        # A cron job must tell a failed run from an empty one.
+        click.echo(f"nothing collected: {failed} failed, none succeeded", err=True)
+        sys.exit(1)
     if strict and failed:
         sys.exit(1)

@@ -27,9 +27,9 @@ def test_serve_says_which_database_it_serves_by_default():
 
 def test_monitor_help_explains_its_table_columns():
     out = help_of("monitor")
-    for column in ("ref", "flag", "deadline", "status", "ev", "responsible", "reporting"):
+    for column in ("№", "итог", "срок", "статус", "фрагм.", "ответственные", "отчитались"):
         assert f" {column} " in out, column
-    assert "evidence: how many report passages" in out
+    assert "evidence: how many report passages" in out and "overdue_not_done" in out
 
 
 def test_act_heading_leaves_out_what_the_header_lacks():

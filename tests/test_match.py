@@ -142,7 +142,7 @@ def test_reports_into_db_with_a_broken_file_in_the_batch(tmp_path):
     assert res.exit_code == 0, res.output
     rows = [json.loads(l) for l in res.output.splitlines()]
     flags = [r["flag"] for r in rows]
-    assert flags == sorted(flags, key=["overdue_no_report", "no_report", "reported"].index)
+    assert flags == sorted(flags, key=["overdue_no_report", "overdue_not_done", "no_report", "reported"].index)
     r16 = next(r for r in rows if r["ref"] == "16")
     assert r16["evidence"] >= 1 and r16["latest_status"] == "done" and "minjust" in json.loads(r16["reporting"])
     assert db["agency_coverage"].count > 10

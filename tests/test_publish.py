@@ -170,6 +170,14 @@ def test_canned_queries_run(ds):
     assert len(rows) == 1 and "разумный" in rows[0]["evidence"]
 
 
+def test_flag_rows_carry_the_clause_text(ds, site):
+    rows = get(ds, "/taraza/flags.json?_shape=array&factor=missing_deadline").json()
+    assert len(rows) == 1
+    assert rows[0]["clause_path"] == "ст. 2 ч. 1" and "Решение принимается в разумный срок" in rows[0]["clause_text"]
+    described = ds.table_metadata("taraza", "flags")["columns"]
+    assert " / " in described["clause_text"] and " / " in described["clause_path"]
+
+
 @pytest.mark.parametrize("which", ["ds", "monitoring_ds"])
 def test_every_canned_query_in_the_site_answers(which, request):
     ds = request.getfixturevalue(which)
@@ -320,6 +328,81 @@ def test_every_monitoring_page_and_chart_answers(monitoring_ds):
         assert get(ds, f"/-/dashboards/monitoring/{chart}").status_code == 200, chart
     facets = get(ds, "/taraza/measures.json?_facet=coverage&_facet=section").json()["facet_results"]
     assert {"coverage", "section"} <= set(facets)
+
+
+def _public(ds, sql, params=()):
+    with sqlite3.connect(ds.databases["taraza"].path) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def test_one_page_per_measure_quotes_every_passage_reported_on_it(monitoring_ds):
+    ds = monitoring_ds
+    measure = _public(ds, "select * from measures where ref = '16'")[0]
+    quoted = {r["text"] for r in _public(ds, "select p.text from matches m join passages p on p.id = m.passage_id"
+                                             " where m.measure_id = ? and m.rank = 1", [measure["id"]])}
+    assert quoted, "the demo reports report on measure 16"
+    for ref in ("16", measure["id"]):
+        rows = get(ds, f"/taraza/measure_evidence.json?_shape=array&ref={ref}").json()
+        assert {r["passage"] for r in rows} == quoted
+        for r in rows:
+            assert r["measure_text"] == measure["text"] and r["deadline_raw"] == measure["deadline_raw"]
+            assert r["agencies_text"] == measure["agencies_text"]
+            assert r["report_date"] and r["reported_by"] and r["status"] in ("done", "in_progress", "not_done", "unclear")
+            assert "/taraza/reports/" in r["report_markdown"]
+    # a measure nobody reported on: the measure alone, no passage
+    idle = _public(ds, "select measure_id, ref from measure_coverage where evidence = 0 limit 1")[0]
+    rows = get(ds, f"/taraza/measure_evidence.json?_shape=array&ref={idle['ref']}").json()
+    assert len(rows) == 1 and rows[0]["passage"] is None and rows[0]["reported_by"] is None
+    # the measure's row and its coverage row link to that page
+    link = f"/taraza/measure_evidence?ref={measure['id']}"
+    assert link in measure["evidence_markdown"] and f"[{len(quoted)} " in measure["evidence_markdown"]
+    cov = _public(ds, "select evidence_markdown from measure_coverage where measure_id = ?", [measure["id"]])[0]
+    assert link in cov["evidence_markdown"]
+    from datasette.utils import tilde_encode
+
+    page = get(ds, f"/taraza/measures/{tilde_encode(measure['id'])}").text
+    assert f'href="{link}"' in page.replace("&amp;", "&")  # rendered as a link, not as Markdown text
+
+
+def test_coverage_csv_has_plain_lists_not_json(monitoring_ds):
+    import csv
+    import io
+
+    r = get(monitoring_ds, "/taraza/measure_coverage.csv?_size=max")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 106
+    for row in rows:
+        for col in ("responsible", "reporting", "figures"):
+            assert not row[col].startswith("["), (col, row[col])
+    r16 = next(row for row in rows if row["ref"] == "16")
+    assert r16["responsible"].split(", ")[:2] == ["government-office", "minjust"]
+    assert "minjust" in r16["reporting"].split(", ") and "ЮМ" in r16["reporting_text"].split(", ")
+
+
+def test_coverage_tables_say_what_each_count_means_in_both_languages(monitoring_ds):
+    ds = monitoring_ds
+    for table in ("agency_coverage", "measure_coverage"):
+        described = ds.table_metadata("taraza", table).get("columns") or {}
+        cols = [c for c in _public(ds, f"select * from {table} limit 1")[0] if c not in ("plan_id", "agency_id",
+                "measure_id", "ref", "ordinal", "text", "deadline_raw", "deadline_end", "past_deadline",
+                "latest_report_date", "as_of")]
+        for col in cols:
+            assert col in described, (table, col)
+            ru, _, ky = described[col].partition(" / ")
+            assert ru and ky, (table, col)
+    assert "сам" in ds.table_metadata("taraza", "agency_coverage")["columns"]["reported"]
+    page = get(ds, "/taraza/agency_coverage").text
+    assert "Отчитались другие" in page
+
+
+def test_groups_are_not_listed_as_agencies_that_did_not_report(monitoring_ds):
+    ids = {r["agency_id"] for r in _public(monitoring_ds, "select agency_id from agency_coverage")}
+    assert "minjust" in ids and "government-office" in ids
+    assert not ids & {"state-bodies", "local-self-government", "ngos", "civil-society", "osce",
+                      "international-organisations"}
+    office = _public(monitoring_ds, "select * from agency_coverage where agency_id = 'government-office'")[0]
+    assert office["passages_reported"] == 0 and office["reported"] == 0 and office["reported_by_others"] >= 1
 
 
 # ---------------------------------------------------------------- the local check page
