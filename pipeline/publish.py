@@ -8,9 +8,10 @@ the bulky or private columns listed in :data:`DROP`, plus the derived columns in
 a clause's flags, labels so Datasette links rows by name). Foreign keys from the corpus schema are kept
 when both ends are published; every foreign-key column and every facet or sortable column named in
 ``metadata.yml`` gets an index; full-text tables are created with sqlite-utils ``enable_fts``
-(``unicode61``) so Datasette and datasette-search-all detect them. Derived columns and views that need
-a table another stage has not written yet are left out, so publishing works at every stage of the
-project.
+(``unicode61``) so Datasette and datasette-search-all detect them, and the indexes' words with their
+Kyrgyz stems go into ``search_terms``, which the search resolves typed words against. Derived columns
+and views that need a table another stage has not written yet are left out, so publishing works at every
+stage of the project.
 
 The database is built in a temporary file beside the target and renamed into place at the end: a
 served copy is never half-written.
@@ -30,7 +31,7 @@ import sqlite_utils
 import yaml
 
 from corpus import load_schema
-from plugins.fts_ru_ky import escape_markdown, prepare_connection
+from plugins.fts_ru_ky import TERMS_TABLE, escape_markdown, prepare_connection, write_search_terms
 from .document import TarazaError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,6 +257,8 @@ def publish(corpus_path: str | Path, out_path: str | Path = DEFAULT_OUT, *, prog
         db = sqlite_utils.Database(conn)
         counts = _copy_tables(conn, db, say)
         _create_views(conn, db, say)
+        # The search resolves a typed word to the indexes' own words that are its forms (plugins/fts_ru_ky.py).
+        say(f"{TERMS_TABLE}: {write_search_terms(conn)} words of the full-text indexes")
         conn.commit()
         conn.execute("detach database c")
         conn.execute("analyze")

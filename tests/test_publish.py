@@ -720,6 +720,127 @@ def test_each_language_is_searched_by_its_own_morphology():
     assert "**организации**" not in snippet and "**орган**" in snippet
 
 
+
+def _made_up_index(rows):
+    """An FTS5 table of made-up (language, text) rows with the search's table of index words, as publish
+    writes it, on a connection with the search functions."""
+    from plugins.fts_ru_ky import prepare_connection, write_search_terms
+
+    conn = sqlite3.connect(":memory:")
+    prepare_connection(conn)
+    conn.execute("create virtual table t using fts5(text, lang unindexed, tokenize='unicode61')")
+    conn.executemany("insert into t (lang, text) values (?, ?)", rows)
+    write_search_terms(conn)
+
+    def found(q, lang):
+        return sorted(r[0] for r in conn.execute(
+            "select text from t where t match fts_query(?, ?) and lang = ?", (q, lang, lang)))
+
+    return conn, found
+
+
+def test_a_kyrgyz_word_finds_its_forms_not_other_words_that_begin_alike():
+    """Fresh user 9: «пара» (bribe) found «параграф», «параметр»; «мыйзам» found «мыйзамсыз», «мыйзамдуу»;
+    «жаран» found «жарандык». A word now finds the index words with its stem (made-up sentences)."""
+    rows = [("ky", "Пара алуу кылмыш болуп саналат."), ("ky", "Параны берген адам жооп берет."),
+            ("ky", "Ушул параграфтын талаптары колдонулат."), ("ky", "Параметрлеринин тизмеси бекитилет."),
+            ("ky", "Мыйзамдын талаптары сакталат."), ("ky", "Мыйзамга ылайык чечим кабыл алынат."),
+            ("ky", "Мыйзамсыз чечим жокко чыгарылат."), ("ky", "Мыйзамдуу талап аткарылат."),
+            ("ky", "Жарандардын укуктары корголот."), ("ky", "Жарандык жөнүндө мыйзам.")]
+    conn, found = _made_up_index(rows)
+    assert found("пара", "ky") == ["Пара алуу кылмыш болуп саналат.", "Параны берген адам жооп берет."]
+    assert found("мыйзам", "ky") == ["Жарандык жөнүндө мыйзам.", "Мыйзамга ылайык чечим кабыл алынат.",
+                                     "Мыйзамдын талаптары сакталат."]
+    assert found("мыйзамдарына", "ky") == found("мыйзам", "ky")  # any form of the word finds the others
+    assert found("жаран", "ky") == ["Жарандардын укуктары корголот."]
+    assert len(found("мыйзам*", "ky")) == 5  # a prefix as typed still finds the derivations
+    # a table whose language the query cannot see: the same Kyrgyz forms
+    assert sorted(r[0] for r in conn.execute("select text from t where t match fts_query('мыйзам')")) == found(
+        "мыйзам", "ky")
+    snippet = conn.execute("select fts_snippet(?, 'мыйзам', 'ky')",
+                           ("Мыйзамсыз чечим мыйзамдын негизинде жокко чыгарылат.",)).fetchone()[0]
+    assert "**мыйзамдын**" in snippet and "**Мыйзамсыз**" not in snippet
+
+
+def test_a_quoted_phrase_finds_its_words_together_in_any_case_form():
+    """Fresh user 10: «"конфликт интересов"» found 0 clauses while «"конфликта интересов"» found 1. A phrase
+    is its words next to each other, each in any of its forms (made-up sentences)."""
+    rows = [("ru", "Лицо обязано уведомить о возникновении конфликта интересов."),
+            ("ru", "Урегулирование конфликтом интересов не считается."),
+            ("ru", "Конфликт сторон не затрагивает интересов третьих лиц."),
+            ("ru", "Должностного лица решение обжалуется."), ("ru", "Решение должностным лицом принято."),
+            ("ru", "Лицо, должностное положение которого высоко."),
+            ("ky", "Кызмат адамдарынын аракеттери боюнча арыз."), ("ky", "Кызмат адамы милдеттүү."),
+            ("ky", "Адамы кызмат орунда.")]
+    conn, found = _made_up_index(rows)
+    assert found('"конфликт интересов"', "ru") == found('"конфликта интересов"', "ru") == [
+        "Лицо обязано уведомить о возникновении конфликта интересов.",
+        "Урегулирование конфликтом интересов не считается."]  # not the row where the words are apart
+    assert found('«должностное лицо»', "ru") == ["Должностного лица решение обжалуется.",
+                                                 "Решение должностным лицом принято."]
+    assert found('"кызмат адамы"', "ky") == ["Кызмат адамдарынын аракеттери боюнча арыз.", "Кызмат адамы милдеттүү."]
+    snippet = conn.execute("select fts_snippet(?, '\"конфликт интересов\"', 'ru')", (rows[0][1],)).fetchone()[0]
+    assert "**конфликта** **интересов**" in snippet
+
+
+def test_a_long_phrase_is_searched_pair_by_pair_instead_of_every_combination():
+    from plugins.fts_ru_ky import MAX_PAIR_PHRASES, MAX_PHRASES, phrase_group
+
+    def many_forms(word, lang):
+        return tuple(f"{word}{i}" for i in range(30)), ()
+
+    assert 30 ** 3 > MAX_PHRASES
+    expr = phrase_group(["а", "б", "в"], "ru", many_forms)
+    assert expr.count(" AND ") == 1 and '"а0 б0"' in expr and '"б29 в29"' in expr and '"а0 б0 в0"' not in expr
+    two_forms = phrase_group(["а", "б"], "ru", lambda w, lang: ((w, w + "x"), ()))
+    assert two_forms == '("а б" OR "а бx" OR "аx б" OR "аx бx")'
+
+    def fifty_forms(word, lang):
+        return tuple(f"{word}{i}" for i in range(50)), ()
+
+    assert 50 * 50 > MAX_PAIR_PHRASES  # too many to list: both words, anywhere in the row
+    assert phrase_group(["а", "б"], "ru", fifty_forms).count(" AND ") == 1
+
+
+def test_the_table_of_index_words_is_rewritten_not_appended():
+    from plugins.fts_ru_ky import TERMS_TABLE, write_search_terms
+
+    conn, _ = _made_up_index([("ky", "Мыйзамдын талаптары."), ("ru", "Органы опеки.")])
+    assert write_search_terms(conn) == 4
+    assert conn.execute(f"select count(*) from {TERMS_TABLE}").fetchone()[0] == 4
+    assert conn.execute(f"select ky_stem from {TERMS_TABLE} where term = 'мыйзамдын'").fetchone()[0] == "мыйзам"
+
+
+@pytest.mark.parametrize("typed, lang", [("ru", "ru"), ("RU ", "ru"), ("рус", "ru"), ("ky", "ky"), ("KG", "ky"),
+                                         ("кыр", "ky"), ("", ""), (None, ""), ("xx", "")])
+def test_search_language_reads_what_people_type(typed, lang):
+    from plugins.fts_ru_ky import search_lang
+
+    assert search_lang(typed) == lang
+
+
+def test_built_site_searches_kyrgyz_words_by_their_forms_and_phrases_in_any_form(ds):
+    """The user's examples on the built site (the Kyrgyz Constitution has «мыйзамсыз», «мыйзамдуу»,
+    «жарандык» and «параграф»; the Russian codes have «должностное лицо» in a few clauses and its other
+    case forms in many more)."""
+    from urllib.parse import quote
+
+    from rules.ky_stem import ky_stem
+
+    def words(q, lang):
+        return matched_words(get(ds, f"/taraza/search_clauses.json?_shape=array&q={quote(q)}&lang={lang}").json())
+
+    for word in ("мыйзам", "жаран"):
+        found = words(word, "ky")
+        assert found and {ky_stem(w) for w in found} == {word}, found
+    assert {"мыйзамсыз", "мыйзамдуу"} & words("мыйзам*", "ky")
+    assert not words("пара", "ky")
+    exact = get(ds, "/taraza/search_clauses.json?_shape=array&q=" + quote('"должностное лицо"') + "&lang=ru").json()
+    assert exact and {"должностного", "лица"} <= matched_words(exact)
+    assert search(ds, "search_clauses", quote('"должностного лица"')) == exact
+    unknown = get(ds, "/taraza/search_clauses.json?_shape=array&q=мыйзам&lang=xx").json()
+    assert unknown and {r["language"] for r in unknown} == {"ky"}  # read as both languages, not as none
+
 def test_agency_reported_accepts_the_abbreviation_monitor_prints(monitoring_ds):
     by_id = get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=minjust").json()
     by_abbr = get(monitoring_ds, "/taraza/agency_reported.json?_shape=array&agency=ЮМ").json()
