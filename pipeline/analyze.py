@@ -450,6 +450,12 @@ class _Ctx:
             return False
         if where == "clause":
             return True
+        if where == "end":
+            # the term closes the clause: an offence code's disposition ends on the dash before its sanction
+            last = len(self.doc)
+            while last and self.doc[last - 1].is_space:
+                last -= 1
+            return any(b == last for _, b in spans)
         ss, se = self.sentence(s)
         if where == "sentence":
             lo, hi = ss, se
