@@ -63,14 +63,16 @@ class UserDate(click.ParamType):
 DATE = UserDate()
 
 
-def check_passage_inputs(recs: list[dict], warn=None) -> None:
+def check_passage_inputs(recs: list[dict], warn=None, bad: list | None = None) -> list[dict]:
     """Input lines of ``match --input`` (each with its ``_line`` number): their dates made ISO (a rough date
     naming its year is kept as written), a bad date refused with the line and the value; an agency name the registry does not know warned about once per
-    name (the passage is still matched, without the agency prior)."""
+    name (the passage is still matched, without the agency prior). Returns the records kept: with ``bad`` (a
+    list), a record with a bad date is left out and its TarazaError appended there; without, the error is raised."""
     from .match import find_agencies, year_of
 
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
     unknown: set[str] = set()
+    kept = []
     for rec in recs:
         where = f"line {rec.get('_line', '?')}"
         if rec.get("date") not in (None, ""):
@@ -80,9 +82,15 @@ def check_passage_inputs(recs: list[dict], warn=None) -> None:
                 # A rough date that names its year («2016», «2016-05», «c. 2016») still dates the report;
                 # a full date that does not exist, or words without a year («вчера»), do not.
                 if "not a real date" in str(exc) or year_of(rec["date"]) is None:
-                    raise TarazaError(where, f"\"date\": {exc}") from None
+                    err = TarazaError(where, f"\"date\": {exc}")
+                    if bad is None:
+                        raise err from None
+                    bad.append(err)
+                    continue
+        kept.append(rec)
         agency = str(rec.get("agency") or "").strip()
         if agency and agency not in unknown and not find_agencies(agency):
             unknown.add(agency)
             warn(f"warning: {where}: agency «{agency}» is not in the registry (rules/agencies.yml); "
                  f"matched without the agency prior")
+    return kept

@@ -2,7 +2,8 @@
 
 «2015-жылдын декабры» → month 2015-12; «2015-жылдын 1-жарым жылдыгы» → half_year 2015-01..2015-06;
 «2015-жылдын июну - 2016-жылдын декабры» → range 2015-06..2016-12; «2015-2017-жылдар» → range
-2015-01..2017-12; «Дайыма» → continuous; «2016-жылдын декабры - дайыма» → continuous from 2016-12;
+2015-01..2017-12; «до 1 июля 2025 года» → month 2025-06 (due by the day before: months are the precision, so a
+deadline on the first of a month is the end of the one before; «до 15 июля» stays 2025-07); «Дайыма» → continuous; «2016-жылдын декабры - дайыма» → continuous from 2016-12;
 «... квартал сайын жаңылоо менен» adds recurring = quarterly. ``end`` is the due date.
 """
 from __future__ import annotations
@@ -61,9 +62,11 @@ def _vocab() -> dict:
         "half": re.compile(period.replace("{w}", half)),
         "quarter": re.compile(period.replace("{w}", quarter)),
         # «2015-жылдын декабры», «2015-жылдын 1-декабрына чейин»
-        "month_ky": re.compile(f"{year}\\s*-?\\s*{year_word}\\s+(?:\\d{{1,2}}\\s*-\\s*)?({month_re})"),
+        "month_ky": re.compile(f"(?P<y>20\\d\\d)\\s*-?\\s*{year_word}\\s+(?:(?P<day>\\d{{1,2}})\\s*-\\s*)?(?P<mon>{month_re})"
+                               f"(?P<by>\\s+(?:{_alt(data['by_day_words']['ky'])})(?![{_L}]))?"),
         # «декабрь 2015 года», «до 1 декабря 2015 г.»
-        "month_ru": re.compile(f"(?<![{_L}])({month_re})\\s+{year}"),
+        "month_ru": re.compile(f"(?:(?<![{_L}])(?P<by>{_alt(data['by_day_words']['ru'])})\\s+)?(?:(?P<day>\\d{{1,2}})\\s+)?"
+                               f"(?<![{_L}])(?P<mon>{month_re})\\s+(?P<y>20\\d\\d)"),
         "year": re.compile(f"{year}(?:\\s*-?\\s*{year_word})?"),
         "continuous": [p.lower() for p in data["continuous"]],
         "by_calendar": [p.lower() for p in data["by_calendar"]],
@@ -117,9 +120,10 @@ def _points(text: str, v: dict) -> list[_Point]:
     for m in list(v["month_ky"].finditer(text)) + list(v["month_ru"].finditer(text)):
         if not free(m):
             continue
-        groups = m.groups()
-        y, word = (groups[0], groups[1]) if groups[0] and groups[0].isdigit() else (groups[1], groups[0])
-        month = _month_of(word, v)
+        y, month = int(m.group("y")), _month_of(m.group("mon"), v)
+        if m.group("by") and m.group("day") and int(m.group("day")) == 1:
+            # «до 1 июля 2025 года», «2025-жылдын 1-июлуна чейин»: due by the end of June, not of July
+            y, month = (y, month - 1) if month > 1 else (y - 1, 12)
         add(m, "month", _ym(y, month), _ym(y, month))
     for m in v["year"].finditer(text):
         if free(m):

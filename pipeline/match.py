@@ -107,6 +107,50 @@ def _is_heading(line: str) -> bool:
     return (upper > 0.8 and len(letters) >= 4) or (len(line) < 250 and not line.rstrip().endswith((".", ";", "!", "?", "…")))
 
 
+# a plan item number in a report form's first column: «1», «3.», «34.1», «п. 16»
+_ITEM_NUMBER = re.compile(r"^(?:п\.\s*|пункт\s+)?\d{1,3}(?:\.\d{1,3})*\.?$", re.I)
+
+
+def _status_words(text: str, lang: str | None) -> bool:
+    """The text holds a status cue of rules/status_cues.yml (either language's, the text's own first)."""
+    from .ingest import detect_language
+
+    return any(v > 0 for v in classify_status(text, lang or detect_language(text) or "ru").scores.values())
+
+
+def says_something(line: str, lang: str | None = None) -> bool:
+    """A short line reports something: it holds a status cue (rules/status_cues.yml), a figure, or a Russian
+    verb or short participle (a predicate: «Горячая линия так и не создана.», «Проверено 35 поставщиков.»);
+    a label or heading («Информация», «Раздел 2») has none of them. Kyrgyz predicates are verb endings, which
+    the Kyrgyz status cues already read."""
+    from .lexicon import _morph
+
+    if _status_words(line, lang) or extract_figures(line, lang or "ru"):
+        return True
+    for w in re.findall(r"[а-яё]+", line.lower()):
+        p = _morph().parse(w)[0]
+        # (not an infinitive: «Скачать приказ.» is a link's label)
+        if p.is_known and p.tag.POS in ("VERB", "PRTS"):
+            return True
+    return False
+
+
+def _is_header_row(row: str, first: bool, lang: str | None = None) -> bool:
+    """A table's header row (its cells are column titles: «№ | Мероприятие | Информация об исполнении») is the
+    context of the rows below it, not a passage. A header has short cells, no plan item number and no figure;
+    a row below the first must also hold no status words (report forms answer in short cells: «1 | Электронная
+    очередь | Внедрена в 12 больницах», «3 | Сведения о закупках | Опубликованы»), while a first row may
+    («Исполнено / не исполнено» is a usual column title)."""
+    cells = [c.strip() for c in row.split("|")]
+    if any(len(c) >= 40 for c in cells):
+        return False
+    if any(_ITEM_NUMBER.match(c) for c in cells if c):
+        return False
+    if extract_figures(row, lang or "ru"):
+        return False
+    return first or not _status_words(row, lang)
+
+
 def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: int = 700,
             min_chars: int = 40) -> list[Passage]:
     """Cut a report's normalised text (one paragraph per line) into passages with offsets.
@@ -119,6 +163,10 @@ def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: in
     out: list[Passage] = []
     context = ""
     pos = 0
+    prev_row = False  # the line before was a table row: this one is not the first of its table
+    # a short line is too short to tell its language by («Ышенич телефону ачылды.» has no Kyrgyz letter): the
+    # report's is taken
+    doc_lang = lang or detect_language(text)
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
@@ -128,20 +176,28 @@ def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: in
         start += len(line) - len(line.lstrip())
         if " | " in stripped:
             kind = "row"
-            cells = [c.strip() for c in stripped.split("|")]
-            if all(len(c) < 40 for c in cells):
-                context = stripped  # a table's header row
+            cells = [c.strip() for c in stripped.split("|") if c.strip()]
+            if all(c.isdigit() for c in cells):
+                prev_row = True
+                continue  # the row numbering a form's columns («1 | 2 | 3 | 4») under its header
+            if _is_header_row(stripped, first=not prev_row, lang=doc_lang):
+                context = stripped
+                prev_row = True
                 continue
         elif _ITEM.match(stripped):
             kind = "item"
         else:
             kind = "paragraph"
+        prev_row = kind == "row"
         if stripped.startswith("(") and stripped.endswith(")"):
             continue  # a note in brackets («(В редакции ...)», a made-up-document notice)
         if kind == "paragraph" and (stripped.endswith(":") or _is_heading(stripped)):
             context = stripped  # titles, headers, dates and lead-ins describe what follows
             continue
-        if len(stripped) < min_chars:
+        # a table row that is not a header is a passage however short («5 | Горячая линия | Не создана»); a short
+        # line is one when it says something («Горячая линия так и не создана.»): one-line findings are what NGOs
+        # and report forms write, while short labels («Раздел 2.», «Информация») only describe what follows
+        if kind != "row" and len(stripped) < min_chars and not says_something(stripped, doc_lang):
             continue
         pieces = [(start, stripped)]
         if len(stripped) > max_chars and kind != "row":
@@ -163,7 +219,8 @@ def segment(text: str, lang: str | None = None, doc_id: str = "p", max_chars: in
         for p_start, p_text in pieces:
             p_end = p_start + len(p_text)
             out.append(Passage(
-                id=f"{doc_id}:{p_start}-{p_end}", text=text[p_start:p_end], lang=lang or detect_language(p_text) or "ru",
+                id=f"{doc_id}:{p_start}-{p_end}", text=text[p_start:p_end],
+                lang=lang or (detect_language(p_text) if len(p_text) >= min_chars else None) or doc_lang or "ru",
                 start=p_start, end=p_end, kind=kind if len(pieces) == 1 else "sentences", context=context,
             ))
     return out
@@ -241,7 +298,13 @@ def find_agencies(text: str) -> list[str]:
     """Ids of the registry bodies a text names, in order of first mention (names inflected in either language,
     abbreviations as written). The longest mention wins where mentions overlap («Аппарат Правительства» is
     not «Правительство», «Антикоррупционная служба ГКНБ» is not «ГКНБ»); a parent named in «при
-    Правительстве КР» / «Өкмөтүнө караштуу» is not a mention."""
+    Правительстве КР» / «Өкмөтүнө караштуу» is not a mention. A registry id on its own («minjust», as
+    ``--agency`` and JSONL ``"agency"`` take it) names its body."""
+    from .agencies import registry
+
+    entry = registry().get(text.strip()) if text else None
+    if entry is not None:
+        return [entry.id]
     out: list[str] = []
     for _, _, aid in agency_mentions(text):
         if aid not in out:
@@ -992,8 +1055,10 @@ def load_plan(path):
     return plan
 
 
-def match_lines(index: MeasureIndex, lines) -> list[dict]:
-    """JSONL input lines {"id","text","lang"[,"agency","date"]} → output dicts in the same order."""
+def match_lines(index: MeasureIndex, lines, bad: list | None = None) -> list[dict]:
+    """JSONL input lines {"id","text","lang"[,"agency","date"]} → output dicts in the same order. A bad line (not
+    JSON, no text, a date that is none) raises a TarazaError naming it; with ``bad`` (a list) it is skipped and its
+    error appended there instead, so one bad line does not cost the others (as ``taraza classify`` does)."""
     recs = []
     for n, line in enumerate(lines, 1):
         line = line.strip()
@@ -1001,12 +1066,23 @@ def match_lines(index: MeasureIndex, lines) -> list[dict]:
             continue
         try:
             rec = json.loads(line)
+            problem = None if isinstance(rec, dict) else "not a JSON object"
         except json.JSONDecodeError as exc:
-            raise TarazaError(f"line {n}", f"not JSON: {exc}")
-        if not (rec.get("text") or rec.get("passage")):
-            raise TarazaError(f"line {n}", "no \"text\", or an empty one")
+            problem = f"not JSON: {exc}"
+        if problem is None and not (rec.get("text") or rec.get("passage")):
+            problem = "no \"text\", or an empty one"
+        if problem:
+            if bad is None:
+                raise TarazaError(f"line {n}", problem)
+            bad.append(TarazaError(f"line {n}", problem))
+            continue
         recs.append({**rec, "_line": n})
-    check_passage_inputs(recs)  # dates to ISO, bad dates refused, unknown agencies warned about
+    # dates to ISO, bad dates refused, unknown agencies warned about
+    recs = check_passage_inputs(recs, bad=bad)
+    if bad:
+        bad.sort(key=lambda e: int(str(e.path).split()[-1]))  # in line order, whichever check found them
+    if not recs:
+        return []
     index.prime(recs)
     return [index.match(rec).to_json() for rec in recs]
 
@@ -1130,6 +1206,22 @@ def resolve_author(name: str) -> list[str]:
     return [entry.id] if entry else find_agencies(name)
 
 
+def report_title(doc) -> str:
+    """The report's own heading: the first of its header lines that is a heading (not a sentence) and calls the
+    text a report («Информация Министерства здравоохранения о выполнении Плана за 2025 год», «Отчет о …», «… жөнүндө
+    маалымат, 2016-жыл»; the words are rules/report_authors.yml ``report_words``); else the title the file carries."""
+    from rules import load_yaml
+
+    words = {w.replace("ё", "е") for ws in load_yaml("report_authors.yml")["report_words"].values() for w in ws}
+    for line in doc.text.split("\n")[:8]:
+        line = line.strip()
+        found = [w.group(0).lower().replace("ё", "е") for w in _LINE_WORD.finditer(line)]
+        # («ИНФОРМАЦИЯ» alone is a label above the heading that says whose and about what)
+        if len(found) >= 3 and _is_heading(line) and any(w in words for w in found):
+            return line
+    return doc.title or ""
+
+
 def report_meta(doc, agency: str | None = None, date: str | None = None) -> dict:
     """Reporting agency and date of a report. The author is ``agency`` when the user states it, else the body
     a header line names as the issuer (``_header_author``: its first lines, then its title); a body only
@@ -1192,7 +1284,7 @@ def match_report(db, index: MeasureIndex, doc, plan_id: str, agency: str | None 
         for table in ("matches", "figures", "passages"):
             db.execute(f"delete from {table} where report_id = ?", [doc_id])
         db["reports"].insert({
-            "id": doc_id, "plan_id": plan_id, "path": doc.path, "language": doc.language, "title": doc.title,
+            "id": doc_id, "plan_id": plan_id, "path": doc.path, "language": doc.language, "title": report_title(doc),
             "agency": meta["agency"], "agency_ids": dumps(meta["agency_ids"]), "report_date": meta["report_date"],
             "made_up": int(doc.made_up), "n_passages": len(p_rows), "n_matched": n_matched, "matched_at": now(),
         }, replace=True)

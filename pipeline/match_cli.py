@@ -70,6 +70,8 @@ def match(ctx, plan_path, input_path, output_path, as_reports, agency, report_da
     plan),"status","passage_status","p_on_plan","figures":[{"value","meaning",...}]}. "status" (done, in_progress,
     not_done, unclear) is what the passage says of the work on its best measure, «unclear» when it gets none;
     "passage_status" is what its words say, matched or not (read it on a passage the matcher missed).
+    A bad line (not JSON, no "text", a "date" that is no date) is reported on stderr with its number and
+    skipped; the other lines are matched and the exit code is 1.
 
     A score is not a probability and has no upper bound: it is the measure's combined z-score, how many
     standard deviations its similarity to the passage stands above the average measure of the plan (the
@@ -103,19 +105,21 @@ def match(ctx, plan_path, input_path, output_path, as_reports, agency, report_da
     plan, index = _index_for(plan_path)
     if input_path:
         lines = input_path.read_text(encoding="utf-8").splitlines()
-        try:
-            results = match_lines(index, lines)
-        except TarazaError as exc:
-            raise TarazaError(input_path, f"{exc.path}: {exc.reason}")
+        bad: list[TarazaError] = []
+        results = match_lines(index, lines, bad)
+        for exc in bad:  # one bad line is that line's problem: the others are still matched
+            click.echo(f"{input_path}: {exc.path}: {exc.reason}", err=True)
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
         if output_path:
             output_path.parent.mkdir(parents=True, exist_ok=True)
             output_path.write_text(text, encoding="utf-8")
             matched = sum(1 for r in results if r["refs"])
-            click.echo(f"{len(results)} passages, {matched} matched, {len(results) - matched} abstained → {output_path}",
-                       err=True)
+            click.echo(f"{len(results)} passages, {matched} matched, {len(results) - matched} abstained"
+                       + (f", {len(bad)} bad lines skipped" if bad else "") + f" → {output_path}", err=True)
         else:
             click.echo(text, nl=False)
+        if bad:
+            sys.exit(1)  # after every good line was matched and written: a script sees the failures
         return
     from .ingest import iter_input_files, read_document
     from .plan import store_plan

@@ -12,6 +12,20 @@ import click
 from .document import TarazaError
 
 
+def unresolved_names(unresolved: list[dict], limit: int = 5) -> str:
+    """«: «Антимонопольная служба» (measure 4), «ХЗЦ» (measures 3.2, 5.1), … and 2 more (plan_unresolved_agencies)»: the
+    names the registry (rules/agencies.yml) could not resolve, so the user need not query the table for them."""
+    if not unresolved:
+        return ""
+    refs: dict[str, list[str]] = {}
+    for u in unresolved:
+        refs.setdefault(u["abbr"], []).append(str(u["ref"]))
+    shown = [f"«{name}» ({'measure ' if len(r) == 1 else 'measures '}{', '.join(r)})"
+             for name, r in list(refs.items())[:limit]]
+    more = f", … and {len(refs) - limit} more" if len(refs) > limit else ""
+    return ": " + ", ".join(shown) + more + " (table plan_unresolved_agencies)"
+
+
 @click.group("plan")
 def plan():
     """Anti-corruption action plans: sections, tasks, measures, deadlines, agencies, indicators.
@@ -97,6 +111,7 @@ def load_cmd(ctx, files, strict):
             }, pk="id", replace=True)
             continue
         click.echo(f"{file}: plan {pid}: {len(p.sections)} sections, {len(p.tasks)} tasks, "
-                   f"{len(p.measures)} measures, {len(p.unresolved)} unresolved responsible entries")
+                   f"{len(p.measures)} measures, {len(p.unresolved)} unresolved responsible entries"
+                   + unresolved_names(p.unresolved))
     if failed and (strict or len(files) == 1):
         sys.exit(1)

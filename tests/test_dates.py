@@ -53,13 +53,59 @@ def test_unknown_agency_in_match_input_is_warned_once_per_name():
     assert "«Комитет по драконам»" in said[1]
 
 
-def test_match_lines_refuses_a_bad_date_before_matching_anything():
+def test_registry_ids_are_agencies_in_match_input_and_give_the_agency_prior(index_seed):
+    # user audit 2, finding 7: «minjust» is the registry's own name for the Ministry of Justice
+    said = []
+    check_passage_inputs([{"_line": 1, "text": "a", "agency": "minjust"},
+                          {"_line": 2, "text": "b", "agency": "gknb"}], warn=said.append)
+    assert said == []
+    from pipeline.match import find_agencies
+
+    assert find_agencies("minjust") == find_agencies("Министерство юстиции") == ["minjust"]
+    text = "Проведено обучение сотрудников."
+    ch = index_seed.channel_scores(text, "ru")
+    assert (index_seed.combine(ch, "ru", agency="minjust") == index_seed.combine(ch, "ru", agency="Министерство юстиции")).all()
+    assert (index_seed.combine(ch, "ru", agency="minjust") != index_seed.combine(ch, "ru")).any()
+
+
+@pytest.fixture(scope="module")
+def index_seed():
+    from pipeline.match import MeasureIndex, load_plan
+
+    return MeasureIndex(load_plan(SEED_PLAN))
+
+
+def test_match_lines_skips_a_bad_date_and_names_its_line():
+    # user audit 2, finding 17: one bad line no longer costs the others (as in `taraza classify`)
     from pipeline.match import match_lines
 
     lines = [json.dumps({"id": "p1", "text": "Проведено 5 семинаров.", "lang": "ru", "date": "2016-13-45"})]
-    with pytest.raises(TarazaError, match="line 1") as err:
-        match_lines(None, lines)  # the index is never reached
-    assert "«2016-13-45»" in str(err.value)
+    bad = []
+    assert match_lines(None, lines, bad) == []  # the index is never reached
+    assert len(bad) == 1 and "line 1" in str(bad[0]) and "«2016-13-45»" in str(bad[0])
+    with pytest.raises(TarazaError, match="line 1"):  # without a list to report into, the bad line is refused
+        match_lines(None, lines)
+
+
+def test_match_input_skips_bad_lines_reports_each_and_exits_1(tmp_path):
+    src = tmp_path / "made-up-in.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "ok1", "text": "Проведена антикоррупционная экспертиза 312 проектов актов.", "lang": "ru"}),
+        json.dumps({"id": "nodate", "text": "Проведено 5 семинаров.", "lang": "ru", "date": "вчера"}),
+        "{not json",
+        json.dumps({"id": "empty", "text": "", "lang": "ru"}),
+        json.dumps({"id": "ok2", "text": "Обучено 58 экспертов государственных органов.", "lang": "ru",
+                    "agency": "minjust", "date": "01.03.2016"}),
+    ]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(main, ["match", "--plan", str(SEED_PLAN), "--input", str(src), "--output", str(out)])
+    assert res.exit_code == 1
+    assert [json.loads(l)["id"] for l in out.read_text(encoding="utf-8").splitlines()] == ["ok1", "ok2"]
+    said = res.output  # stderr is mixed into output by CliRunner
+    assert f"{src}: line 2: \"date\": «вчера» is not a date" in said
+    assert f"{src}: line 3: not JSON" in said and f"{src}: line 4: no \"text\"" in said
+    assert "2 passages" in said and "3 bad lines skipped" in said
+    assert "not in the registry" not in said  # «minjust» is a registry id
 
 
 def test_monitor_as_of_reads_day_first_dates_and_refuses_impossible_ones(tmp_path):

@@ -32,6 +32,43 @@ def test_segment_keeps_offsets_and_takes_headings_as_context():
     assert ps[0].lang == "ru"
 
 
+def test_report_form_rows_with_short_cells_are_passages():
+    # made up: an agency's report form; only the header row is context, every numbered row is a passage
+    text = ("Информация Министерства здравоохранения о выполнении Плана за 2025 год\n"
+            "№ | Мероприятие | Информация об исполнении\n"
+            "1 | 2 | 3\n"
+            "1 | Электронная очередь | Внедрена в 12 больницах\n"
+            "3 | Сведения о закупках | Опубликованы\n"
+            "5 | Горячая линия | Не создана\n"
+            "Сведения о закупках | Опубликованы не полностью\n"
+            "6 | Проверки цен | Проверено 35 поставщиков, выявлено 4 нарушения ценообразования")
+    ps = segment(text, doc_id="made-up-form")
+    assert [p.text.split(" | ")[0] for p in ps] == ["1", "3", "5", "Сведения о закупках", "6"]
+    assert all(p.kind == "row" and p.context == "№ | Мероприятие | Информация об исполнении" for p in ps)
+    assert all(text[p.start:p.end] == p.text for p in ps)
+    # a table without a header row keeps its first row too
+    assert [p.text for p in segment("1 | Электронная очередь | Внедрена")] == ["1 | Электронная очередь | Внедрена"]
+
+
+def test_short_lines_that_say_something_are_passages_and_labels_stay_context():
+    # made up: one-line findings of an NGO's alternative report
+    text = ("Информация\n"
+            "Раздел 2.\n"
+            "Наш мониторинг показал, что электронная очередь работает только в 3 больницах из 20.\n"
+            "Горячая линия так и не создана.\n"
+            "Не исполнено.\n"
+            "Обучено 45 врачей.\n"
+            "Скачать приказ.")
+    got = [p.text for p in segment(text, doc_id="made-up-ngo")]
+    assert got == ["Наш мониторинг показал, что электронная очередь работает только в 3 больницах из 20.",
+                   "Горячая линия так и не создана.", "Не исполнено.", "Обучено 45 врачей."]
+    assert segment(text)[0].context == "Информация"
+    # a short Kyrgyz line, in a Kyrgyz report, is read (and labelled) as Kyrgyz
+    ky = ("Маалымат\nКоомдук бирикменин мониторинги көрсөткөндөй, электрондук кезек үч ооруканада гана иштейт.\n"
+          "Ышенич телефону ачылды.")
+    assert [(p.text, p.lang) for p in segment(ky)][1:] == [("Ышенич телефону ачылды.", "ky")]
+
+
 def test_long_paragraph_is_cut_at_sentence_ends_with_offsets():
     sent = "Проведена антикоррупционная экспертиза проектов нормативных правовых актов министерства. "
     text = (sent * 12).strip()

@@ -36,6 +36,26 @@ def test_a_title_naming_the_body_as_issuer_names_the_author():
     assert ky["agency_ids"] == ["minjust"]
 
 
+def test_the_reports_own_heading_is_its_title(tmp_path):
+    # user audit 2, finding 22: reports.title was empty
+    from pipeline.match import report_title
+
+    def title(text, file_title=""):
+        return report_title(SimpleNamespace(text=text, title=file_title))
+
+    minjust = (DEMO / "made-up-report-minjust-2016q2.ru.txt").read_text(encoding="utf-8")
+    assert title(minjust).startswith("Информация о ходе исполнения Плана мероприятий")   # below the letterhead
+    minedu = (DEMO / "made-up-report-minedu-2016.ky.txt").read_text(encoding="utf-8")
+    assert title(minedu).endswith("жөнүндө маалымат, 2016-жыл")
+    made_up = ("ИНФОРМАЦИЯ\nИнформация Министерства здравоохранения о выполнении Плана за 2025 год\n"
+               "Электронная очередь внедрена в 12 больницах.")
+    assert title(made_up) == "Информация Министерства здравоохранения о выполнении Плана за 2025 год"
+    assert title("Электронная очередь внедрена в 12 больницах.", "made-up.docx title") == "made-up.docx title"
+    _, db, _ = _match(tmp_path)
+    assert db.execute("select title from reports").fetchone()[0].startswith(
+        "Альтернативный отчет общественного объединения о выполнении антикоррупционного плана")
+
+
 def test_a_body_only_mentioned_in_the_text_is_not_the_author():
     meta = _meta(NGO.read_text(encoding="utf-8"))
     assert meta == {"agency": "", "agency_ids": [], "report_date": ""}

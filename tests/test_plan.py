@@ -329,6 +329,21 @@ def test_cli_load(shared, tmp_path):
     assert open_db(dbp)["measures"].count == 106
 
 
+def test_cli_load_names_the_unresolved_responsible_entries(tmp_path):
+    # user audit 2, finding 16: the made-up HTML plan's «ХЗЦ» (measure 3.2) is no registry body
+    from pipeline.cli import main
+
+    res = CliRunner().invoke(main, ["--db", str(tmp_path / "u.db"), "plan", "load", str(FIXTURE_HTML)])
+    assert res.exit_code == 0, res.output
+    assert "1 unresolved responsible entries: «ХЗЦ» (measure 3.2) (table plan_unresolved_agencies)" in res.output
+    from pipeline.plan_cli import unresolved_names
+
+    many = [{"ref": str(k), "abbr": f"Орган {k}"} for k in range(7)] + [{"ref": "9", "abbr": "Орган 0"}]
+    said = unresolved_names(many)
+    assert "«Орган 0» (measures 0, 9)" in said and "«Орган 4»" in said and "«Орган 5»" not in said
+    assert "… and 2 more" in said
+
+
 # ------------------------------------------------------------------------------------- broken layouts
 
 def _broken(tmp_path, shared, old, new, name="broken-plan.ky.txt"):
