@@ -115,6 +115,33 @@ _KY_PARTICIPLE = re.compile(r"\w{3,}(ган|ген|гон|гөн|кан|кен|�
 _KY_MODAL_PASSIVE = re.compile(r"(?:ыл|ил|ул|үл|н|(?<=\w{3}[аоөуүыеэи])л)(ыш|иш|уш|үш)(ы|и|у|ү)$")
 
 
+@lru_cache(maxsize=1)
+def _ky_topic_spec() -> dict:
+    from rules.ky_stem import ky_stem
+
+    spec = load_yaml("ky_article_topic.yml")
+    return {"min_stem": int(spec["min_stem"]), "verb": tuple(spec["verb_endings"]),
+            "bare_verb": tuple(spec["bare_verb_endings"]), "nouns": frozenset(spec["nouns"]),
+            "general": frozenset(ky_stem(w) for w in spec["general_stems"])}
+
+
+@lru_cache(maxsize=100_000)
+def _ky_topic_word(word: str) -> bool:
+    """Does this Kyrgyz word (lower case) name what an action is about — a noun-like stem, not a verb form nor a
+    too general noun (rules/ky_article_topic.yml)? The Kyrgyz side of ``_ru_noun`` for the `where: article` scope."""
+    from rules.ky_stem import ky_stem
+
+    spec = _ky_topic_spec()
+    stem = ky_stem(word)
+    if len(stem) < spec["min_stem"] or stem in spec["general"]:
+        return False
+    if word in spec["nouns"]:
+        return True
+    if word.endswith(spec["verb"]) or stem.endswith(spec["verb"]):
+        return False
+    return not (word == stem and word.endswith(spec["bare_verb"]))
+
+
 def _ky_stem_component(doc: Doc) -> Doc:
     from rules.ky_stem import ky_stem
 
@@ -473,8 +500,11 @@ class _Ctx:
         if not spans:
             return False
         # the nouns of the trigger name the action's object; verbs («подлежать», «принимать») are too general
-        words = {t.lemma_ for t in self.doc[s:e] if t.is_alpha and len(t.lemma_) > 4 and not t.is_stop
-                 and (self.rs.lang != "ru" or _ru_noun(t.lemma_))}
+        if self.rs.lang == "ky":
+            words = {t.lemma_ for t in self.doc[s:e] if t.is_alpha and not t.is_stop and _ky_topic_word(t.lower_)}
+        else:
+            words = {t.lemma_ for t in self.doc[s:e] if t.is_alpha and len(t.lemma_) > 4 and not t.is_stop
+                     and _ru_noun(t.lemma_)}
         if not words:
             return False
         art = self.art

@@ -414,3 +414,28 @@ def test_a_term_later_in_the_same_article_clears_the_missing_deadline(tmp_path):
     deadline = {f["path"] for f in rep["flags"] if f["factor"] == "missing_deadline"}
     assert "ст. 1 ч. 1" not in deadline
     assert "ст. 2 ч. 1" in deadline
+
+
+@pytest.mark.parametrize("word, topic", [
+    # objects of an action: nouns in any case, verbal nouns, nouns that end like a verb form (listed)
+    ("арызды", True), ("даттануусун", True), ("буюмдарды", True), ("кайтаруу", True), ("уруксат", True),
+    ("уруксатты", True), ("талап", True), ("айып", True),
+    # verb forms: finite, passive, participle (also inflected), converbs, conditional
+    ("карайт", False), ("берилет", False), ("жүргүзүлөт", False), ("коюлган", False), ("берилгенден", False),
+    ("алынып", False), ("карап", False), ("берилсе", False),
+    # too general to tie two sentences to one action (rules/ky_article_topic.yml general_stems)
+    ("органга", False), ("адамга", False), ("укугу", False), ("мөөнөттө", False), ("тарабынан", False),
+])
+def test_kyrgyz_article_topic_words_are_noun_like_stems(word, topic):
+    from pipeline.analyze import _ky_topic_word
+
+    assert _ky_topic_word(word) is topic
+
+
+def test_kyrgyz_article_topic_nouns_list_only_words_that_look_like_verb_forms():
+    """An entry of `nouns` that no verb ending would catch is dead data."""
+    from rules import load_yaml
+
+    spec = load_yaml("ky_article_topic.yml")
+    endings = tuple(spec["verb_endings"]) + tuple(spec["bare_verb_endings"])
+    assert [w for w in spec["nouns"] if not w.endswith(endings)] == []
