@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .document import TarazaError
+from .structure import clause_label
 
 DEV_SET = Path(__file__).resolve().parents[1].parent / "shared" / "dev-sets" / "factors-dev.jsonl"
 
@@ -200,25 +201,6 @@ def _summary_counts(report: dict) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-_PATH_STEP = re.compile(r"(прил|пп|абз|ст|ч|п)\.\s*(\S+)")
-
-
-def clause_label(path: str, language: str) -> str:
-    """A clause path as the report's reader names it: «ст. 2 ч. 1» in Russian, «2-берене, 1-бөлүк» in a
-    Kyrgyz report (rules/clause_labels.yml). The path itself stays the key in the database and JSON."""
-    from rules import load_yaml
-
-    words = (load_yaml("clause_labels.yml") or {}).get(language)
-    if not path or not words:
-        return path
-    steps = _PATH_STEP.findall(path)
-    if not steps or any(f"{abbr}." not in words for abbr, _ in steps):
-        return path
-    # «2-берене»; a lettered subpoint as ««а» пунктча»
-    return ", ".join(f"{number}-{words[abbr + '.']}" if number[0].isdigit()
-                     else f"«{number}» {words[abbr + '.']}" for abbr, number in steps)
-
-
 def _clause_rows(report: dict) -> list[dict]:
     """One row per clause with all its factors (clause flags, then document-level findings placed on that
     clause), in report order; findings about the whole act last, one row each. An expert reads a clause once,
@@ -322,14 +304,14 @@ def _drop_own_comments(d) -> None:
             parent.remove(el)
 
 
-def _docx_blocks(d):
-    """(text as read_docx reads it, the runs to anchor a comment on) for every body paragraph and every table
-    row, in document order: a flagged table row is a clause like any paragraph."""
+def _docx_blocks(d, numbering=None):
+    """(text as read_docx reads it, Word's list numbers included, the runs to anchor a comment on) for every
+    body paragraph and every table row, in document order: a flagged table row is a clause like any paragraph."""
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
-    from .ingest import _docx_par_text, _docx_row_text, normalize_line
+    from .ingest import docx_blocks, normalize_line
 
     def runs(el):
         out = []
@@ -338,12 +320,8 @@ def _docx_blocks(d):
             out += [Run(r, par) for r in p.findall(qn("w:r")) if r.find(qn("w:t")) is not None]
         return out
 
-    for el in d.element.body:
-        if el.tag == qn("w:p"):
-            yield normalize_line(_docx_par_text(el)), runs(el)
-        elif el.tag == qn("w:tbl"):
-            for row in el.iter(qn("w:tr")):
-                yield normalize_line(_docx_row_text(row)), runs(row)
+    for el, text in docx_blocks(d.element.body, numbering):
+        yield normalize_line(text), runs(el)
 
 
 def _comment_text(rows: list[dict]) -> str:
@@ -356,8 +334,11 @@ def write_docx_comments(src: Path, report: dict, out: Path) -> int:
     comment at the start of the document with the document-level findings (and any flag whose paragraph
     could not be found); Taraza's comments from an earlier run are replaced, other comments kept. Returns the
     number of comments added."""
+    import zipfile
+
     import docx
 
+    from .docx_numbering import read_numbering
     from .ingest import normalize_line
 
     try:
@@ -365,6 +346,8 @@ def write_docx_comments(src: Path, report: dict, out: Path) -> int:
     except Exception as exc:
         raise TarazaError(src, f"cannot open as DOCX: {exc}")
     _drop_own_comments(d)
+    with zipfile.ZipFile(src) as zf:
+        numbering = read_numbering(zf)  # the clause texts carry Word's list numbers: so must the paragraphs
     by_clause: dict[str, list[dict]] = {}
     whole_document: list[dict] = []
     for r in report["flags"] + report["findings"]:
@@ -374,7 +357,7 @@ def write_docx_comments(src: Path, report: dict, out: Path) -> int:
             whole_document.append(r)
     n = 0
     first_runs = None
-    for key, runs in _docx_blocks(d):
+    for key, runs in _docx_blocks(d, numbering):
         if first_runs is None and runs:
             first_runs = runs
         rs = by_clause.pop(key[:200], None) if key else None

@@ -105,24 +105,30 @@ def ingest(ctx, paths, strict, source, kind):
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the header, tree and clauses as JSON.")
-def parse(file, as_json):
+@click.option("--clauses", "with_clauses", is_flag=True,
+              help="List every clause in the outline: its label in the act's language, path and text.")
+def parse(file, as_json, with_clauses):
     """Parse one act into its structure: sections, chapters, articles, parts, points, subpoints.
 
     Without --json prints an outline; with --json prints {"language", "header", "tree", "clauses"}: every tree
-    node has kind, number (as written), heading and children; every clause has its path («ст. 12 ч. 3 п. 2»),
-    character offsets into the normalised text and the article heading.
+    node has kind, number (as written), heading and children; every clause has its path («ст. 12 ч. 3 п. 2»,
+    the identifier used everywhere), its label in the act's language («12-берене, 3-бөлүк, 2-пункт» for a
+    Kyrgyz act), character offsets into the normalised text and the article heading.
 
     \b
-    Example:
+    Examples:
       taraza parse ../shared/corpus-samples/cbd-minjust-docx/constitution-2021.ky.docx --json
+      taraza parse draft.docx --clauses
     """
     from .ingest import read_document
-    from .structure import parse_document
+    from .structure import clause_label, parse_document
 
     doc = read_document(file)
     st = parse_document(doc)
     if as_json:
         out = {"file": str(file), "language": doc.language, "banners": doc.banners, **st.to_dict()}
+        for clause in out["clauses"]:
+            clause["label"] = clause_label(clause["path"], doc.language)
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     h = st.header
@@ -132,11 +138,22 @@ def parse(file, as_json):
 
     def show(nodes, depth):
         for n in nodes:
-            if n.kind in ("section", "chapter", "article"):
+            if n.kind == "article":
+                path = f"ст. {n.number}"
+                label = clause_label(path, doc.language)
+                shown = path if label == path else f"{label} ({path})"
+                click.echo(f"{'  ' * depth}{shown}. {n.heading}")
+                show(n.children, depth + 1)
+            elif n.kind in ("section", "chapter"):
                 click.echo(f"{'  ' * depth}{n.kind} {n.number}. {n.heading}")
                 show(n.children, depth + 1)
 
     show(st.tree, 1)
+    if with_clauses:
+        for c in st.clauses:
+            label = clause_label(c.path, doc.language)
+            shown = c.path if label == c.path else f"{label} ({c.path})"
+            click.echo(f"  {shown}: {c.text[:100]}")
     click.echo(f"{len(st.articles)} articles, {len(st.clauses)} clauses")
 
 

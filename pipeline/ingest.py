@@ -191,7 +191,9 @@ def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
     """Paragraphs of a DOCX in body order (table rows as «cell | cell»), read straight from its XML.
 
     Superscript digits after a digit become «-N» («Статья 21<sup>1</sup>» → «Статья 21-1»), the way inserted
-    articles are cited. The Word header holds the CBD display title; it goes into the metadata.
+    articles are cited. Word's automatic list numbers are written in front of their paragraphs (see
+    :func:`docx_blocks`). The page header of a CBD file holds the act's display title; it goes into the
+    metadata (a draft's running head does not). Headers and footers are never body text.
     """
     from lxml import etree
 
@@ -210,13 +212,13 @@ def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
         root = etree.fromstring(zf.read("word/document.xml"))
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as exc:
         raise TarazaError(path, f"broken DOCX: {exc}")
-    body = root.find(f"{_W}body")
-    paragraphs: list[str] = []
-    for el in body if body is not None else []:
-        if el.tag == f"{_W}p":
-            paragraphs.append(_docx_par_text(el))
-        elif el.tag == f"{_W}tbl":
-            paragraphs += [_docx_row_text(row) for row in el.iter(f"{_W}tr")]
+    from .docx_numbering import read_numbering
+
+    try:
+        numbering = read_numbering(zf)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TarazaError(path, f"broken DOCX: {exc}")
+    paragraphs = [text for _, text in docx_blocks(root.find(f"{_W}body"), numbering)]
     meta = {}
     header_texts = []
     for name in sorted(n for n in names if re.match(r"word/header\d*\.xml", n)):
@@ -228,8 +230,54 @@ def read_docx(data: bytes, path: str) -> tuple[list[str], dict]:
         if t and t not in header_texts:
             header_texts.append(t)
     if header_texts:
-        meta["display_title"] = normalize_line(max(header_texts, key=len))
+        header = normalize_line(max(header_texts, key=len))
+        # CBD files carry the act's catalogue name as their page header («Кодекс КР от … № … "…"»); a draft's
+        # header is page furniture («ПРОЕКТ. Министерство …»), never its title
+        if _names_an_act(header):
+            meta["display_title"] = header
     return paragraphs, meta
+
+
+_DRAFT_MARK = re.compile(r"\b(проект\w*|долбоор\w*)\b", re.I)
+
+
+def _names_an_act(header: str) -> bool:
+    """A page header that names an act (its kind: «Кодекс», «Закон», «Мыйзамы», «Постановление» …) and is not
+    a draft's running head."""
+    from .structure import ACT_TYPES
+
+    low = header.lower()
+    return not _DRAFT_MARK.search(low) and any(re.search(rx, low) for _, rx in ACT_TYPES)
+
+
+# A paragraph that already starts with its number: Word's list number is not added again
+_TYPED_NUMBER = re.compile(r"^\s*(\d+(?:[.-]\d+)*[.)]|[а-яөүңa-z]\))(\s|$)", re.I)
+
+
+def docx_blocks(body, numbering=None):
+    """(element, raw text) of every body paragraph and every table row («cell | cell»), in document order.
+
+    A paragraph numbered by Word (List Number, multilevel lists) gets the number Word draws before it
+    («1.», «2)»), unless its text already starts with a number; counters advance over table paragraphs too.
+    ``check --format docx`` anchors its comments through this same reading, so it finds the same text."""
+    labels: dict = {}
+    if numbering is not None and body is not None:
+        for el in body:
+            if el.tag == f"{_W}p":
+                labels[el] = numbering.label(el, nest=True)
+            else:
+                for p in el.iter(f"{_W}p"):
+                    numbering.label(p)
+    for el in body if body is not None else []:
+        if el.tag == f"{_W}p":
+            text = _docx_par_text(el)
+            label = labels.get(el)
+            if label and text.strip() and not _TYPED_NUMBER.match(text):
+                text = f"{label} {text.lstrip()}"
+            yield el, text
+        elif el.tag == f"{_W}tbl":
+            for row in el.iter(f"{_W}tr"):
+                yield row, _docx_row_text(row)
 
 
 def _docx_row_text(row) -> str:

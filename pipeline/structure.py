@@ -179,6 +179,28 @@ def _split_one_line_article(art: Node, text: str) -> None:
     art.children.append(Node("paragraph", "1", "", start, start + len(norm), text=norm))
 
 
+_PATH_STEP = re.compile(r"(прил|пп|абз|ст|ч|п)\.\s*(\S+)")
+
+
+def clause_label(path: str, language: str) -> str:
+    """A clause path as a reader of the act's language names it: «ст. 2 ч. 1» in Russian, «2-берене, 1-бөлүк»
+    in Kyrgyz (rules/clause_labels.yml). The path itself stays the identifier (database keys, annotations,
+    JSON, links); the label is shown beside it."""
+    from rules import load_yaml
+
+    words = (load_yaml("clause_labels.yml") or {}).get(language)
+    if not path or not words:
+        return path
+    steps = _PATH_STEP.findall(path)
+    if not steps or any(f"{abbr}." not in words for abbr, _ in steps):
+        return path
+    # «2-берене»; a lettered subpoint as ««а» пунктча»; a number the source repeats keeps its «#2»
+    label = ", ".join(f"{number}-{words[abbr + '.']}" if number[0].isdigit()
+                      else f"«{number}» {words[abbr + '.']}" for abbr, number in steps)
+    repeat = re.search(r"\s(#\d+)$", path)
+    return f"{label} {repeat.group(1)}" if repeat else label
+
+
 def _articles_of(nodes: list[Node]) -> list[Node]:
     out = []
     for n in nodes:
@@ -524,10 +546,22 @@ def parse_header(lines: list[str], display_title: str = "", language: str = "ru"
     if not header["title"]:
         # the first sentence-case line of the header that is not a date, number, banner or amendment note
         plain = [ln for ln in lines if not AMEND.match(ln) and (not (NUMBER.search(ln) or find_date(ln)) or len(ln) >= 80)]
+        # a title is Cyrillic (a note in Latin letters above it, «Made-up draft …», is not); «Об утверждении …» /
+        # «… жөнүндө» is how titles are worded, so such a line wins over the lines above it («Проект», the body)
+        plain = [ln for ln in plain if _cyrillic_ratio(ln) > 0.5]
         sentence_case = [ln for ln in plain if _upper_ratio(ln) <= 0.8 and 10 < len(ln) < 400]
+        worded = [ln for ln in sentence_case if _TITLE_WORDING.search(ln)]
         caps = [ln for ln in plain if _upper_ratio(ln) > 0.8 and len(ln) > 10]
-        header["title"] = (sentence_case or caps or [""])[0]
+        header["title"] = (worded or sentence_case or caps or [""])[0]
     return header
+
+
+_TITLE_WORDING = re.compile(r"^(О|Об|Обо)\s|\sжөнүндө\w*\s*$")
+
+
+def _cyrillic_ratio(s: str) -> float:
+    letters = [c for c in s if c.isalpha()]
+    return sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) if letters else 0.0
 
 
 def _merge_parenthesised(lines: list[str]) -> list[str]:
