@@ -12,7 +12,9 @@ Data (all made up or off-plan, never the dev set):
   * both parts of corpus/match_examples/made-up-match-independent-a.yml too: half a of a set written by someone who had
     not seen the matcher (news, press, NGO and report styles); half b is held out (bench.match_independent);
   * both parts of corpus/match_examples/made-up-match-blind-a.yml (kind `clip`): half a of short clips written by
-    engineers who had not read the plan, linked to measures afterwards by another; half b is held out.
+    engineers who had not read the plan, linked to measures afterwards by another; half b is held out;
+  * both parts of corpus/match_examples/made-up-match-blind-c.yml (kind `clip`): a second round of such clips,
+    80 RU / 200 KY (35 / 97 on-plan), all of it calibration data.
 
 Method: every passage is scored once in every channel (MeasureIndex.channel_scores). Within K folds (by
 passage, per language) weights are chosen on the other folds by coordinate ascent over a grid (objective:
@@ -53,7 +55,9 @@ SHARED = ROOT.parent / "shared"
 # other half, made-up-match-independent-b.yml, is held out: python -m bench.match_independent).
 # The plan-blind clips joined in the 13th session: on text written without the plan the matcher had ranked the
 # right measure first for only about a third of the clips (bench.match_independent --part blind-a / blind-b).
-# They live in corpus/match_examples/ (the matcher's worked examples too), as its index.yml lists them.
+# They live in corpus/match_examples/ (the matcher's worked examples too), as its index.yml lists them. The second
+# round (made-up-match-blind-c.yml: 80 RU / 200 KY clips, 132 on-plan) joined in the 14th session, after the
+# matcher as shipped had been measured on it once (rules/match.yml has the figures).
 CASE_FILES = [EXAMPLES_DIR / name for name in read_index()["files"]]
 ABSTAIN = ROOT / "rules" / "match_abstain.yml"
 C_GRID = (0.03, 0.1, 0.3, 1.0)
@@ -61,7 +65,22 @@ CODES = ("labour-code-2025-23", "family-code-2003-201", "civil-code-part1-1996-1
 GRID = (0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 # feature sets of the abstention model (names from pipeline.match.abstain_features; raw_* / rel_* for every channel)
 FEATURE_SETS = {"base": ("z", "margin", "raw_"), "rel": ("z", "margin", "raw_", "rel_"),
-                "words": ("z", "margin", "raw_", "words"), "rel+words": ("z", "margin", "raw_", "rel_", "words")}
+                "words": ("z", "margin", "raw_", "words"), "rel+words": ("z", "margin", "raw_", "rel_", "words"),
+                # + the `examples` channels on their own: the nearest worked examples' measure and its lead
+                "words+ex": ("z", "margin", "raw_", "words", "top_examples", "gap_examples", "top_examples_terms",
+                             "gap_examples_terms"),
+                # + every channel's own best value and lead
+                "words+top": ("z", "margin", "raw_", "words", "top_", "gap_"),
+                "all": ("z", "margin", "raw_", "rel_", "words", "top_", "gap_")}
+CUT_RULES = ("each", "pooled", "mean")
+# How the off-plan kinds set the cut (abstention_cut). Until the 14th session `each`: every report-like kind (and
+# codes where CUT_KINDS_BY_PAIR says so) abstained ≥ 75 % out-of-fold, so the hardest kind set the cut and the others
+# were kept out far beyond it; with the second round of plan-blind clips that cost most of the on-plan Kyrgyz clips.
+# Since then `pooled`: all report-like off-plan passages together abstain ≥ 75 % out-of-fold (the issue asks for
+# 70 % of all "none" passages, whatever kind they are). `mean` (the kinds' rates averaged, each kind alike) was
+# tried: it let most Kyrgyz off-plan clips through with the embed model (held-out 0.590, pooled 0.684).
+# rules/match.yml has the held-out figures of the rules compared.
+CUT_RULE = "pooled"
 ON_KINDS, OFF_KINDS = ("brief", "news", "report", "clip"), ("brief", "news", "report", "clip", "codes")
 # The off-plan kinds whose abstention rate sets the cut: the report-like ones. Code paragraphs still train the
 # model (as off-plan text with the plan's legal vocabulary) but no longer set the cut: an agency's report rarely
@@ -255,23 +274,48 @@ def choose_weights(s: Scored, rows, channels, start: dict, passes: int = 3, obje
     return {c: v for c, v in w.items() if v}
 
 
+def abstention_cut(off: dict[str, np.ndarray], min_abstain: float, rule: str = "each") -> float:
+    """The cut of an abstention model (a passage with probability under it abstains) from the out-of-fold
+    probabilities of the off-plan kinds that set it (``off``: kind → probabilities). The matcher abstains on an
+    on-plan passage only below the cut, so the cut that keeps the most on-plan passages (right ones too) under a
+    floor on off-plan abstention is the lowest cut that meets the floor; the rules differ in the floor:
+    `each`: every kind abstains ≥ ``min_abstain`` (the highest of the kinds' quantiles); `pooled`: all their
+    passages together do, each passage alike; `mean`: the kinds' abstention rates do on average, each kind alike."""
+    groups = [np.asarray(p, dtype=float) for p in off.values() if len(p)]
+    if rule == "each":
+        return max(float(np.quantile(p, min_abstain)) for p in groups)
+    if rule == "pooled":
+        return float(np.quantile(np.concatenate(groups), min_abstain))
+    if rule != "mean":
+        raise ValueError(f"cut rule {rule!r}: one of {', '.join(CUT_RULES)}")
+    # the mean rate only rises with the cut: the lowest candidate (just above an off-plan probability) that meets it
+    for t in np.unique(np.concatenate(groups)):
+        cut = float(np.nextafter(t, np.inf))
+        if np.mean([(p < cut).mean() for p in groups]) >= min_abstain - 1e-12:
+            return cut
+    return float(np.nextafter(max(p.max() for p in groups), np.inf))
+
+
 def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5, feature_set: str = "base",
-                   cut_kinds: tuple = CUT_KINDS, channels=None) -> dict:
+                   cut_kinds: tuple = CUT_KINDS, channels=None, cut_rule: str = "each") -> dict:
     """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. Every
     kind of text weighs alike within its class: on-plan `brief`, `news` and `report`; off-plan made-up `brief`,
     `news`, `report` and code paragraphs (the few made-up items as much as the many codes: made-up news is what a
     report's unplanned passages look like, codes share the plan's legal vocabulary). Within `rows`, out-of-fold probabilities
-    choose the regularisation C (the most right first measures kept) and the cut: the highest of the
-    `min_abstain` quantiles of the off-plan kinds in `cut_kinds`, so each of them abstains at least that often
-    on unseen text. ``channels``: the channels whose raw values are features (default all)."""
+    choose the regularisation C (the most right measures kept: top-1 + ½·top-3; top-1 alone under `each`) and the
+    cut: the lowest at which the off-plan kinds in `cut_kinds` abstain at least `min_abstain` of the time, as
+    ``cut_rule`` counts it (``abstention_cut``: each kind, or all of them pooled, or their mean rate).
+    ``channels``: the channels whose raw values are features (default all)."""
     names, X, on, right = s.features(w, rows, feature_set, channels)
+    top3 = np.argsort(-s.fused(w, rows), axis=1)[:, :3]
+    right3 = np.array([r < s.n_on and bool(set(t) & s.gold[r]) for r, t in zip(rows, top3)])
     weight = np.ones(len(rows))
     for cls, is_on, kinds in ((on, True, ON_KINDS), (~on, False, OFF_KINDS)):
         groups = [g for g in (s.of_kind(rows, k, is_on) for k in kinds) if g.any()]
         for g in groups:
             # each kind's total weight is its class's size divided by the class's number of kinds
             weight[g] = cls.sum() / len(groups) / g.sum()
-    off_groups = [g for g in (s.of_kind(rows, k, False) for k in cut_kinds) if g.any()]
+    off_groups = {k: g for k, g in ((k, s.of_kind(rows, k, False)) for k in cut_kinds) if g.any()}
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-9] = 1.0
     Xs = (X - mean) / scale
@@ -281,13 +325,15 @@ def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5,
         oof = cross_val_predict(LogisticRegression(C=c, max_iter=2000), Xs, on.astype(int),
                                 cv=StratifiedKFold(k, shuffle=True, random_state=0), method="predict_proba",
                                 params={"sample_weight": weight})[:, 1]
-        cut = max(float(np.quantile(oof[g], min_abstain)) for g in off_groups)
-        kept_right = int(((oof >= cut) & right).sum())
+        cut = abstention_cut({kind: oof[g] for kind, g in off_groups.items()}, min_abstain, cut_rule)
+        # (`each`, the rule before, chose C by the kept top-1 alone)
+        kept_right = float(((oof >= cut) & right).sum() + (cut_rule != "each") * 0.5 * ((oof >= cut) & right3).sum())
         if best is None or kept_right > best[0]:
             best = (kept_right, c, cut)
     _, c, cut = best
     model = LogisticRegression(C=c, max_iter=2000).fit(Xs, on.astype(int), sample_weight=weight)
-    return {"model": "logistic", "C": c, "features": names, "mean": [round(float(x), 6) for x in mean],
+    return {"model": "logistic", "C": c, "cut_rule": cut_rule, "min_abstain": min_abstain,
+            "features": names, "mean": [round(float(x), 6) for x in mean],
             "scale": [round(float(x), 6) for x in scale], "coef": [round(float(x), 6) for x in model.coef_[0]],
             "intercept": round(float(model.intercept_[0]), 6), "cut": round(cut, 4)}
 
@@ -297,7 +343,7 @@ def held_out(s: Scored, rows, w: dict, a: dict) -> dict:
     top-1/top-3, top-1/top-3 of what is kept (an abstained passage is a miss), abstained; off-plan `off_<kind>`:
     n, abstained."""
     rows = list(rows)
-    names, X, on, right = s.features(w, rows, "rel+words")
+    names, X, on, right = s.features(w, rows, "all")
     p = np.array([logistic_probability(a, dict(zip(names, x))) for x in X])
     keep = p >= a["cut"]
     top3 = np.argsort(-s.fused(w, rows), axis=1)[:, :3]
@@ -338,7 +384,9 @@ def print_counts(tot: dict, indent: str = "   ") -> None:
               f" | with abstention top-1 {r(d['top1_kept'], n)} top-3 {r(d['top3_kept'], n)}"
               f" | abstained {r(d['abstained'], n)}")
     print(indent + "off-plan abstained: " + ", ".join(
-        f"{k} {r(tot['off_' + k]['abstained'], tot['off_' + k]['n'])} (n={tot['off_' + k]['n']})" for k in OFF_KINDS))
+        f"{k} {r(tot['off_' + k]['abstained'], tot['off_' + k]['n'])} (n={tot['off_' + k]['n']})" for k in OFF_KINDS)
+          + "; report-like pooled " + r(sum(tot["off_" + k]["abstained"] for k in CUT_KINDS),
+                                        sum(tot["off_" + k]["n"] for k in CUT_KINDS)))
 
 
 def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain: float) -> None:
@@ -352,8 +400,10 @@ def write_abstain(profile: str, models: dict[str, dict], folds: int, min_abstain
             "# inner cross-validation) of made-up on-plan passages (1: `brief`, `news` and `report` items) against off-plan\n"
             "# text (0: made-up `brief`, `news` and `report` items and code paragraphs; every kind weighs alike within its\n"
             "# class), scored with the channel weights of rules/match.yml; a passage whose probability is under `cut` gets\n"
-            f"# no measure. `cut` is the highest of the {min_abstain:.2f} quantiles of {folds}-fold out-of-fold probabilities of\n"
-            f"# the off-plan kinds in its `cut_kinds`. `fitted_on` gives the set's size. Never fitted on the dev set.\n"
+            f"# no measure. `cut` is the lowest cut at which the off-plan kinds in its `cut_kinds` abstain at least\n"
+            f"# `min_abstain` ({min_abstain:.2f}) of the time on {folds}-fold out-of-fold probabilities, as `cut_rule` counts it\n"
+            "# (bench.match_calibrate.abstention_cut: `each` kind, all their passages `pooled`, or the `mean` of the kinds'\n"
+            "# rates). `fitted_on` gives the set's size. Never fitted on the dev set.\n"
             "# `<pair>_no_examples`: the same fitted without the `examples` channels, for a plan with no worked examples.\n")
     ABSTAIN.write_text(head + yaml.safe_dump({"abstain": data}, allow_unicode=True, sort_keys=True,
                                              default_flow_style=None, width=120), encoding="utf-8")
@@ -368,6 +418,8 @@ def main() -> None:
     ap.add_argument("--cut-kinds", default="",
                     help="off-plan kinds whose abstention rate sets the cut (of brief, news, report, clip, codes); "
                          "default CUT_KINDS, or CUT_KINDS_BY_PAIR for its profile and pair")
+    ap.add_argument("--cut-rule", choices=CUT_RULES, default=None,
+                    help="how the off-plan kinds set the cut (bench.match_calibrate.abstention_cut); default CUT_RULE")
     ap.add_argument("--features", choices=sorted(FEATURE_SETS), default=DEFAULT_FEATURES,
                     help="what the abstention model reads (pipeline.match.abstain_features)")
     # `balanced` was tried with the `report` kind: held-out ranking no better (embed RU top-1 0.640 against
@@ -378,6 +430,9 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="try another setting of rules/match.yml, e.g. root_length=6 or field_weights.task=0.3 "
                          "(YAML value; dotted keys go into maps)")
+    ap.add_argument("--no-held-out", action="store_true",
+                    help="skip the K-fold held-out figures and the all-data weight choice (e.g. for --write after "
+                         "the weights were put into rules/match.yml)")
     ap.add_argument("--write", action="store_true",
                     help="write the abstention models fitted on all data (with rules/match.yml's weights) "
                          "into rules/match_abstain.yml")
@@ -403,7 +458,9 @@ def main() -> None:
     models = {}
     for lang in args.lang or ("ru", "ky"):
         pair = index.pair(lang)
-        cut_kinds = cut_kinds_arg or CUT_KINDS_BY_PAIR.get((args.profile, pair), CUT_KINDS)
+        cut_rule = args.cut_rule or CUT_RULE
+        cut_kinds = cut_kinds_arg or (CUT_KINDS_BY_PAIR.get((args.profile, pair), CUT_KINDS) if cut_rule == "each"
+                                      else CUT_KINDS)
         s = Scored(index, lang, cases["on_plan"][lang], cases["off_plan"][lang], code_paragraphs(lang, args.codes))
         channels = [c for c in s.channels if args.profile == "embed" or not c.startswith("embed")]
         start = index.cfg["weights"][args.profile][pair]
@@ -414,23 +471,25 @@ def main() -> None:
         rng.shuffle(off_rows)
         folds = [on_rows[k::args.folds] + off_rows[k::args.folds] for k in range(args.folds)]
         tot: dict = {}
-        for k, test in enumerate(folds):
+        for k, test in enumerate(folds if not args.no_held_out else ()):
             train = [r for j, f in enumerate(folds) if j != k for r in f]
             s.set_memory(test)   # the held-out fold is nobody's worked example
             w = choose_weights(s, train, channels, start, objective=args.objective)
-            a = fit_abstention(s, train, w, args.min_abstain, args.folds, args.features, cut_kinds)
+            a = fit_abstention(s, train, w, args.min_abstain, args.folds, args.features, cut_kinds, cut_rule=cut_rule)
             add_counts(tot, held_out(s, test, w, a))
-        print(f"{lang} ({pair}, profile {args.profile}, abstention features {args.features}, cut by "
-              f"{'/'.join(cut_kinds)}): {args.folds}-fold held-out (weights and abstention chosen on the other folds)")
-        print_counts(tot)
+        print(f"{lang} ({pair}, profile {args.profile}, abstention features {args.features}, cut {cut_rule} "
+              f"{args.min_abstain} by {'/'.join(cut_kinds)}): {args.folds}-fold held-out (weights and abstention "
+              f"chosen on the other folds)")
         rows = list(range(n))
         s.set_memory(())   # all data: each passage without its own example
-        w = choose_weights(s, rows, channels, start, objective=args.objective)
-        t1, t3 = s.ranking(w, rows)   # the ranking alone: no abstention model needed
-        print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1 / s.n_on:.3f}, "
-              f"top-3 {t3 / s.n_on:.3f})")
+        if not args.no_held_out:
+            print_counts(tot)
+            w = choose_weights(s, rows, channels, start, objective=args.objective)
+            t1, t3 = s.ranking(w, rows)   # the ranking alone: no abstention model needed
+            print(f"   weights chosen on all data: {w}  (in-sample ranking top-1 {t1 / s.n_on:.3f}, "
+                  f"top-3 {t3 / s.n_on:.3f})")
         cur_w = index.cfg["weights"][args.profile][pair]
-        a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds, args.features, cut_kinds)
+        a = fit_abstention(s, rows, cur_w, args.min_abstain, args.folds, args.features, cut_kinds, cut_rule=cut_rule)
         models[pair] = dict(a, fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages",
                             cut_kinds=list(cut_kinds))
         # a plan without worked examples: its `examples` channels are flat (out of Σ w) and no features
@@ -438,7 +497,7 @@ def main() -> None:
         plain_w = index.cfg["weights"][args.profile].get(pair + "_no_examples") or {
             c: v for c, v in cur_w.items() if c in plain}
         models[pair + "_no_examples"] = dict(
-            fit_abstention(s, rows, plain_w, args.min_abstain, args.folds, args.features, cut_kinds, plain),
+            fit_abstention(s, rows, plain_w, args.min_abstain, args.folds, args.features, cut_kinds, plain, cut_rule),
             fitted_on=f"{lang}: {s.n_on} on-plan / {n - s.n_on} off-plan passages, without the examples channels",
             cut_kinds=list(cut_kinds))
         print("   abstention model with rules/match.yml's weights: " + ", ".join(

@@ -473,7 +473,8 @@ def abstain_features(total: np.ndarray, ch: dict, n_words: int | None = None) ->
     (``z``) and leads the runner-up (``margin``), its raw similarity in every channel (``raw_<channel>``), that
     similarity above the passage's own mean over all measures (``rel_<channel>``: a long news item shares some
     words with every measure, so its raw scores are all higher or all lower than a short one's) and the
-    passage's length (``words``, log of the word count). z-scores are divided by √(n−1), the most one of n
+    passage's length (``words``, log of the word count); per channel also its own highest value over the measures
+    (``top_``) and that value's lead over the channel's second (``gap_``). z-scores are divided by √(n−1), the most one of n
     measures can stand out, so a small plan reads alike. A fitted model names the features it uses
     (``bench.match_calibrate --features`` compares the sets on held-out text)."""
     n = len(total)
@@ -485,6 +486,11 @@ def abstain_features(total: np.ndarray, ch: dict, n_words: int | None = None) ->
     for name, v in ch.items():
         f[f"raw_{name}"] = float(v[best])
         f[f"rel_{name}"] = float(v[best] - v.mean())
+        # the channel on its own, wherever its own best measure is: a clip that is close to the worked examples of
+        # some measure (``top_``), and how far that measure leads the channel's runner-up (``gap_``)
+        if n > 1:
+            two = np.partition(np.asarray(v, dtype=float), n - 2)[n - 2:]
+            f[f"top_{name}"], f[f"gap_{name}"] = float(two[1]), float(two[1] - two[0])
     if n_words is not None:
         f["words"] = math.log1p(n_words)
     return f

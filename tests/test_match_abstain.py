@@ -21,8 +21,9 @@ def test_every_profile_and_pair_has_a_complete_model_over_known_features():
             n = len(a["features"])
             assert n == len(a["coef"]) == len(a["mean"]) == len(a["scale"]) and 0 < a["cut"] < 1
             channels = {f[4:] for f in a["features"] if f.startswith("raw_")}
-            assert set(a["features"]) - {f"raw_{c}" for c in channels} - {f"rel_{c}" for c in channels} <= {
-                "z", "margin", "words"}
+            per_channel = {f"{k}_{c}" for k in ("raw", "rel", "top", "gap") for c in channels}
+            assert set(a["features"]) - per_channel <= {"z", "margin", "words"}
+            assert a.get("cut_rule", "each") in ("each", "pooled", "mean")
             assert LEXICAL_CHANNELS <= channels
             assert profile == "embed" or not any(c.startswith("embed") for c in channels)
 
@@ -42,6 +43,36 @@ def test_features_read_the_best_measure_and_its_lead():
     assert f["z"] == pytest.approx(3.0 / 2) and f["margin"] == pytest.approx(2.0 / 2)   # /√(n−1), n = 5
     assert f["words"] == pytest.approx(math.log(21))
     assert "words" not in abstain_features(total, {})
+    # the channel on its own: its best value wherever it is (0.7, at the best measure here) and its lead
+    assert f["top_terms"] == pytest.approx(0.7) and f["gap_terms"] == pytest.approx(0.7 - 0.2)
+    g = abstain_features(total, {"examples": np.array([0.9, 0.5, 0.2, 0.85, 0.0])})
+    assert g["raw_examples"] == pytest.approx(0.5) and g["top_examples"] == pytest.approx(0.9)
+    assert g["gap_examples"] == pytest.approx(0.05)
+
+
+def test_cut_rules_on_a_small_score_table():
+    from bench.match_calibrate import abstention_cut
+
+    # out-of-fold probabilities of two off-plan kinds: 4 `news` items sit high, 8 `clip`s low
+    off = {"news": np.array([0.2, 0.6, 0.7, 0.8]), "clip": np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.4])}
+
+    def rates(cut):
+        return {k: float((p < cut).mean()) for k, p in off.items()}
+
+    each = abstention_cut(off, 0.75, "each")
+    pooled = abstention_cut(off, 0.75, "pooled")
+    mean = abstention_cut(off, 0.75, "mean")
+    # `each`: every kind ≥ 0.75 (news sets it); `pooled`: 9 of 12 passages; `mean`: the kinds' average
+    assert min(rates(each).values()) >= 0.75 - 1e-9
+    everything = np.concatenate(list(off.values()))
+    assert np.mean(everything < pooled) == 0.75 and rates(pooled)["news"] == 0.25   # the many clips carry it
+    assert np.mean(list(rates(mean).values())) >= 0.75
+    # the lowest cut that meets its floor: a hair lower and the average falls under it
+    assert np.mean(list(rates(mean - 1e-6).values())) < 0.75
+    # a floor on every kind costs the most on-plan passages: its cut is the highest
+    assert each > mean and each > pooled
+    with pytest.raises(ValueError):
+        abstention_cut(off, 0.75, "median")
 
 
 def test_long_news_item_about_a_measure_is_kept_and_long_off_plan_news_abstains():
