@@ -1,4 +1,4 @@
-"""Kyrgyz suffix stripper following morphotactic slots (case → possessive → plural), driven by
+"""Kyrgyz suffix stripper following morphotactic slots (case or attributive «-дагы» → possessive → plural), driven by
 ``rules/ky_suffixes.yml``. Shared by the factor analyzer (Kyrgyz patterns match on these stems) and
 the search plugin (query-side expansion), so both see the same stems.
 
@@ -15,7 +15,11 @@ _VOWELS = frozenset("аеёиоөуүыэюя")
 _POSSESSIVE_VOWELS = frozenset("ыиуү")
 
 
-def _fits(rest: str, after: str) -> bool:
+def _fits(rest: str, after: str, t: "_Table") -> bool:
+    if after == "plural":
+        # a personal possessive follows a plural ending that the plural slot can take off in its turn
+        # («милдеттер-им»), not letters that only look like one («кайтар-ым» has no plural in it)
+        return _strip_one(rest, t.plural_slot, t) != rest
     last = rest[-1]
     if after == "vowel":
         return last in _VOWELS
@@ -49,6 +53,7 @@ class _Table:
             # longest ending first inside each slot, so «нын» is tried before «ны»
             pairs = [(e, g["after"]) for g in slot["groups"] for e in g["endings"]]
             self.slots.append(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+        self.plural_slot = next(pairs for slot, pairs in zip(spec["slots"], self.slots) if slot["name"] == "plural")
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +68,7 @@ def _strip_one(w: str, endings, t: _Table) -> str:
         rest = w[: -len(end)]
         if len(rest) < t.min_stem and rest not in t.short_stems:
             continue
-        if not _fits(rest, after):
+        if not _fits(rest, after, t):
             continue
         if any(w.startswith(p) and len(rest) < len(p) for p in t.protected):
             continue

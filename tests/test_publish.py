@@ -762,6 +762,21 @@ def test_a_kyrgyz_word_finds_its_forms_not_other_words_that_begin_alike():
     assert "**мыйзамдын**" in snippet and "**Мыйзамсыз**" not in snippet
 
 
+def test_a_kyrgyz_word_finds_its_attributive_and_personal_forms():
+    """«органдагы», «мыйзамдарындагы» (attributive «-дагы») and «укуктарың», «милдеттеримди» (a reader's own
+    rights and duties) are forms of «орган», «мыйзам», «укук», «милдет»: exact stem equality lost them until
+    rules/ky_suffixes.yml had those slots; «дагы» (also) alone stays a word of its own (made-up sentences)."""
+    rows = [("ky", "Органдагы кызматкерлер жооп беришет."), ("ky", "Органдын чечими жокко чыгарылат."),
+            ("ky", "Мыйзамдарындагы талаптар сакталат."), ("ky", "Сиздин укуктарың корголот."),
+            ("ky", "Мен милдеттеримди аткарам."), ("ky", "Милдеттин мөөнөтү бүттү."), ("ky", "Дагы бир арыз берилди.")]
+    _, found = _made_up_index(rows)
+    assert found("орган", "ky") == ["Органдагы кызматкерлер жооп беришет.", "Органдын чечими жокко чыгарылат."]
+    assert found("мыйзам", "ky") == ["Мыйзамдарындагы талаптар сакталат."]
+    assert found("укук", "ky") == ["Сиздин укуктарың корголот."]
+    assert found("милдет", "ky") == ["Мен милдеттеримди аткарам.", "Милдеттин мөөнөтү бүттү."]
+    assert found("дагы", "ky") == ["Дагы бир арыз берилди."]
+
+
 def test_a_quoted_phrase_finds_its_words_together_in_any_case_form():
     """Fresh user 10: «"конфликт интересов"» found 0 clauses while «"конфликта интересов"» found 1. A phrase
     is its words next to each other, each in any of its forms (made-up sentences)."""
