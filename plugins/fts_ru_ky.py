@@ -80,24 +80,20 @@ def word_terms(word: str, lang: str = "") -> tuple[tuple[str, ...], tuple[str, .
         return (w,), ((w,) if w else ())
     if not w.isalpha():
         return (w,), ()
+    russian, kyrgyz = _morphologies(w, lang)
     forms: tuple[str, ...] = ()
     candidates: list[str] = []
-    if lang != "ky":
-        # In Russian text a Russian noun is found by its case forms; other words by Snowball's stem. Without
-        # a language, only a word the Russian dictionary knows that has no Kyrgyz letter gets them:
-        # Snowball guesses at any word («жаран» → «жара*» found «жарамсыз»).
-        if lang == "ru" or _russian_word(w):
-            # (the dictionary guesses a lexeme for any word: only a word it knows gets its forms)
-            forms = _noun_forms(w) if _morph().word_is_known(w) else ()
-            if not forms and not (_KYRGYZ_LETTERS & set(w)):
-                candidates.append(_ru.stemWord(w))
-    if lang != "ru":
+    if russian:
+        # a Russian noun is found by its case forms (the dictionary guesses a lexeme for any word: only a
+        # word it knows gets them), another word by Snowball's stem
+        forms = _noun_forms(w) if _morph().word_is_known(w) else ()
+        if not forms:
+            candidates.append(_ru.stemWord(w))
+    if kyrgyz:
+        # The stripper restores voicing («китебин» → «китеп»); the written prefix «китеб» is what the index
+        # holds for inflected forms, so search both.
         ky = ky_stem(w)
-        # Without a language, a Kyrgyz stem is left out for a Russian word whose Kyrgyz «stem» is not a word
-        # at all (the stripper cut a Russian ending). The stripper restores voicing («китебин» → «китеп»);
-        # the written prefix «китеб» is what the index holds for inflected forms, so search both.
-        if lang == "ky" or not (_russian_word(w) and ky != w and not _morph().word_is_known(ky)):
-            candidates += [ky, w[: len(ky)]]
+        candidates += [ky, w[: len(ky)]]
     prefixes: list[str] = []
     for cand in candidates:
         if len(cand) >= MIN_PREFIX and cand not in prefixes and w.startswith(cand[:-1]):
