@@ -27,6 +27,7 @@ from models.factors import DEFAULT_THRESHOLD as RULES_ONLY_THRESHOLD  # the rule
 from rules import load_yaml
 
 from .document import AsDict
+from .morph import ru_morph
 
 ANALYZER_VERSION = "0.4"
 CLAUSE_FACTORS = (
@@ -59,27 +60,20 @@ def factor_table() -> dict[str, dict]:
 @lru_cache(maxsize=200_000)
 def _ru_case_ok(word: str) -> bool:
     """Can this Russian word be the grammatical actor (nominative, or instrumental agent of a passive)?"""
-    parses = _morph().parse(word)
+    parses = ru_morph().parse(word)
     return any(p.tag.case in ("nomn", "ablt") for p in parses) or not any(p.tag.case for p in parses)
 
 
 @lru_cache(maxsize=200_000)
 def _ru_instrumental(word: str) -> bool:
-    return any(p.tag.case == "ablt" for p in _morph().parse(word))
+    return any(p.tag.case == "ablt" for p in ru_morph().parse(word))
 
 
 @lru_cache(maxsize=50_000)
 def _ru_noun(lemma: str) -> bool:
     """Is this Russian lemma first of all a noun (what an action is about: «заявление», «решение»)?"""
-    parses = _morph().parse(lemma)
+    parses = ru_morph().parse(lemma)
     return bool(parses) and parses[0].tag.POS == "NOUN"
-
-
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
 
 
 def _ky_case_endings() -> list[str]:
@@ -157,7 +151,7 @@ def _ky_stem_pipe(doc):
 
 @lru_cache(maxsize=300_000)
 def _ru_first_lemma(word: str) -> str:
-    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    return ru_morph().parse(word)[0].normal_form.replace("ё", "е")
 
 
 @spacy.Language.component("taraza_ru_lemma_fix")

@@ -25,6 +25,8 @@ import numpy as np
 import yaml
 from scipy import sparse
 
+from .morph import ru_morph
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACT = ROOT / "models" / "artifacts" / "ru-ky-lexicon.tsv"
 CARD = ROOT / "models" / "artifacts" / "ru-ky-lexicon.md"
@@ -43,18 +45,11 @@ def _stopwords() -> dict:
     return {"ru": set(data["ru"]), "ky": set(data["ky"]), "ru_pos": set(data["ru_pos"])}
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
 @lru_cache(maxsize=300_000)
 def ru_lemma(word: str) -> str | None:
     """Lemma of a Russian word, or None for function words (by part of speech) and stopwords."""
     w = word.lower().replace("ё", "е")
-    p = _morph().parse(w)[0]
+    p = ru_morph().parse(w)[0]
     if p.tag.POS in _stopwords()["ru_pos"]:
         return None
     lemma = p.normal_form.replace("ё", "е")

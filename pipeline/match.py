@@ -123,12 +123,12 @@ def says_something(line: str, lang: str | None = None) -> bool:
     verb or short participle (a predicate: «Горячая линия так и не создана.», «Проверено 35 поставщиков.»);
     a label or heading («Информация», «Раздел 2») has none of them. Kyrgyz predicates are verb endings, which
     the Kyrgyz status cues already read."""
-    from .lexicon import _morph
+    from .morph import ru_morph
 
     if _status_words(line, lang) or extract_figures(line, lang or "ru"):
         return True
     for w in re.findall(r"[а-яё]+", line.lower()):
-        p = _morph().parse(w)[0]
+        p = ru_morph().parse(w)[0]
         # (not an infinitive: «Скачать приказ.» is a link's label)
         if p.is_known and p.tag.POS in ("VERB", "PRTS"):
             return True

@@ -109,7 +109,7 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     """Russian status cues read off word forms (pymorphy3): short passive past participles and past verbs
     (perfective strongly, imperfective weakly) → done, present-tense reflexive and, weakly, active verbs → in
     progress, any of them after «не» → not done (rules and exceptions in ``morphology``)."""
-    from .lexicon import _morph
+    from .morph import ru_morph
 
     spec = load_morphology()
     if not spec:
@@ -118,7 +118,7 @@ def _morphology_hits(text_n: str) -> list[tuple[int, int, str, float]]:
     prev, prev_end = "", -10
     for m in _RU_WORD.finditer(text_n):
         w = m.group(0)
-        p = _morph().parse(w)[0]
+        p = ru_morph().parse(w)[0]
         # only dictionary words: pymorphy guesses a verb for a Kyrgyz or foreign word («айыл» → «айыть»)
         kind = _verb_form(p.tag, p.normal_form) if p.is_known else None
         if kind in spec and p.normal_form not in spec[kind]["except"]:

@@ -42,6 +42,7 @@ from functools import lru_cache
 
 import Stemmer
 from datasette import hookimpl
+from pipeline.morph import ru_morph
 from rules.ky_stem import ky_stem
 
 # A query nobody's text contains: an empty search shows nothing instead of failing.
@@ -86,7 +87,7 @@ def word_terms(word: str, lang: str = "") -> tuple[tuple[str, ...], tuple[str, .
     if russian:
         # a Russian noun is found by its case forms (the dictionary guesses a lexeme for any word: only a
         # word it knows gets them), another word by Snowball's stem
-        forms = _noun_forms(w) if _morph().word_is_known(w) else ()
+        forms = _noun_forms(w) if ru_morph().word_is_known(w) else ()
         if not forms:
             candidates.append(_ru.stemWord(w))
     if kyrgyz:
@@ -104,7 +105,7 @@ def word_terms(word: str, lang: str = "") -> tuple[tuple[str, ...], tuple[str, .
 def _noun_forms(w: str) -> tuple[str, ...]:
     """The case forms of a word every reading of which is a Russian noun («органы» → орган, органа, …,
     органах); empty for any other word («стали» may be a verb), which keeps its stem."""
-    parses = _morph().parse(w)
+    parses = ru_morph().parse(w)
     if not parses or any(p.tag.POS != "NOUN" for p in parses):
         return ()
     return tuple(sorted({f.word.replace("ё", "е") for p in parses for f in p.lexeme}))
@@ -113,16 +114,9 @@ def _noun_forms(w: str) -> tuple[str, ...]:
 _KYRGYZ_LETTERS = frozenset("ңөү")
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
 def _russian_word(w: str) -> bool:
     """A word the Russian dictionary knows and that has no Kyrgyz letter («органы», «закупок»)."""
-    return not (_KYRGYZ_LETTERS & set(w)) and _morph().word_is_known(w)
+    return not (_KYRGYZ_LETTERS & set(w)) and ru_morph().word_is_known(w)
 
 
 def expand_word(word: str, lang: str = "", resolve=word_terms) -> str:
@@ -202,7 +196,7 @@ def _morphologies(w: str, lang: str) -> tuple[bool, bool]:
         return False, True
     russian = _russian_word(w)
     ky = ky_stem(w)
-    return russian, not (russian and ky != w and not _morph().word_is_known(ky))
+    return russian, not (russian and ky != w and not ru_morph().word_is_known(ky))
 
 
 @lru_cache(maxsize=20_000)
@@ -210,7 +204,7 @@ def russian_forms(w: str) -> frozenset[str]:
     """Every form of each likely reading of a Russian word (pymorphy3 lexemes; it guesses one for a word
     its dictionary lacks). A reading scored under a tenth of the best is left out: «мер» is «мера», not
     «мереть»."""
-    parses = _morph().parse(w)
+    parses = ru_morph().parse(w)
     if not parses:
         return frozenset()
     best = max(p.score for p in parses)
