@@ -260,24 +260,20 @@ def docx_blocks(body, numbering=None):
     A paragraph numbered by Word (List Number, multilevel lists) gets the number Word draws before it
     («1.», «2)»), unless its text already starts with a number; counters advance over table paragraphs too.
     ``check --format docx`` anchors its comments through this same reading, so it finds the same text."""
-    labels: dict = {}
-    if numbering is not None and body is not None:
-        for el in body:
-            if el.tag == f"{_W}p":
-                labels[el] = numbering.label(el, nest=True)
-            else:
-                for p in el.iter(f"{_W}p"):
-                    numbering.label(p)
     for el in body if body is not None else []:
         if el.tag == f"{_W}p":
             text = _docx_par_text(el)
-            label = labels.get(el)
+            label = numbering.label(el, nest=True) if numbering is not None else None
             if label and text.strip() and not _TYPED_NUMBER.match(text):
                 text = f"{label} {text.lstrip()}"
             yield el, text
-        elif el.tag == f"{_W}tbl":
-            for row in el.iter(f"{_W}tr"):
-                yield row, _docx_row_text(row)
+        else:
+            if numbering is not None:
+                for p in el.iter(f"{_W}p"):
+                    numbering.label(p)  # a list's counters run on through the paragraphs of a table
+            if el.tag == f"{_W}tbl":
+                for row in el.iter(f"{_W}tr"):
+                    yield row, _docx_row_text(row)
 
 
 def _docx_row_text(row) -> str:

@@ -133,7 +133,6 @@ def agency_coverage(plan, rows: list[dict], ev: dict[str, list[dict]]) -> list[d
                 "reported": 0, "reported_by_others": 0, "not_reported": 0, "done": 0, "in_progress": 0,
                 "not_done": 0, "overdue_no_report": 0, "passages_reported": 0, "_refs": set()})
             d["_refs"].add(m.ref)
-            d["measures"] += 1
             own = [it for it in items if a.agency_id in it["agencies"]]
             if own:
                 d["reported"] += 1
@@ -146,6 +145,6 @@ def agency_coverage(plan, rows: list[dict], ev: dict[str, list[dict]]) -> list[d
                 d["not_reported"] += 1
             d["overdue_no_report"] += bool(r["past_deadline"]) and not own
     for key, d in out.items():
-        del d["_refs"]
+        d["measures"] = len(d.pop("_refs"))
         d["passages_reported"] = len(own_passages.get(key, ()))
     return list(out.values())
