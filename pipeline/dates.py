@@ -49,18 +49,23 @@ def parse_report_date(value) -> str:
 
 
 class UserDate(click.ParamType):
-    """A click option type for :func:`parse_user_date`: bad values are a usage error naming the value."""
+    """A click option type for a date parser (:func:`parse_user_date`, :func:`parse_report_date`): bad values
+    are a usage error naming the value."""
 
     name = "date"
 
+    def __init__(self, parse=parse_user_date):
+        self.parse = parse
+
     def convert(self, value, param, ctx):
         try:
-            return parse_user_date(value)
+            return self.parse(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
 
 DATE = UserDate()
+REPORT_DATE = UserDate(parse_report_date)
 
 
 def check_passage_inputs(recs: list[dict], warn=None, bad: list | None = None) -> list[dict]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .dates import DATE, parse_report_date
+from .dates import DATE, REPORT_DATE
 from .document import TarazaError
 
 
@@ -30,16 +30,6 @@ def _index_for(plan_paths: tuple[Path, ...]):
     return plan, index
 
 
-def _check_date(value: str | None) -> str | None:
-    """``--date``: a report date (``pipeline.dates.parse_report_date``), else a usage error."""
-    if not value:
-        return None
-    try:
-        return parse_report_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc))
-
-
 @click.command()
 @click.option("--plan", "plan_path", required=True, multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -57,7 +47,7 @@ def _check_date(value: str | None) -> str | None:
                    "the registry does not hold (an NGO's alternative report) is recorded as written and counts as "
                    "no body's own report. Default: the body a header line names as the issuer (a letterhead, "
                    "«Информация Министерства …»); a body only mentioned in the text is not the author.")
-@click.option("--date", "report_date", default=None, callback=lambda ctx, p, v: _check_date(v), metavar="DATE",
+@click.option("--date", "report_date", type=REPORT_DATE, default=None, metavar="DATE",
               help="With --report: the reports' date, YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY (default: the first date or year in the header).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any report could not be read.")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
