@@ -297,7 +297,7 @@ def abstention_cut(off: dict[str, np.ndarray], min_abstain: float, rule: str = "
 
 
 def fit_abstention(s: Scored, rows, w: dict, min_abstain: float, folds: int = 5, feature_set: str = "base",
-                   cut_kinds: tuple = CUT_KINDS, channels=None, cut_rule: str = "each") -> dict:
+                   cut_kinds: tuple = CUT_KINDS, channels=None, cut_rule: str = CUT_RULE) -> dict:
     """A logistic regression (standardised features, L2) of on-plan (1) against off-plan (0) passages. Every
     kind of text weighs alike within its class: on-plan `brief`, `news` and `report`; off-plan made-up `brief`,
     `news`, `report` and code paragraphs (the few made-up items as much as the many codes: made-up news is what a
