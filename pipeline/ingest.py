@@ -258,27 +258,36 @@ def docx_blocks(body, numbering=None):
     """(element, raw text) of every body paragraph and every table row («cell | cell»), in document order.
 
     A paragraph numbered by Word (List Number, multilevel lists) gets the number Word draws before it
-    («1.», «2)»), unless its text already starts with a number; counters advance over table paragraphs too.
-    ``check --format docx`` anchors its comments through this same reading, so it finds the same text."""
+    («1.», «2)»), unless its text already starts with a number; so does a paragraph in a table cell (a plan's
+    or report form's «№» column is often Word's numbering, its cell text empty). Counters advance in document
+    order through both. ``check --format docx`` anchors its comments through this same reading, so it finds the
+    same text."""
     for el in body if body is not None else []:
         if el.tag == f"{_W}p":
-            text = _docx_par_text(el)
-            label = numbering.label(el, nest=True) if numbering is not None else None
-            if label and text.strip() and not _TYPED_NUMBER.match(text):
-                text = f"{label} {text.lstrip()}"
-            yield el, text
+            yield el, numbered_text(el, numbering, nest=True)
         else:
-            if numbering is not None:
-                for p in el.iter(f"{_W}p"):
-                    numbering.label(p)  # a list's counters run on through the paragraphs of a table
+            # every paragraph of the table once, in document order (the counters), before its rows are read
+            cells = {p: numbered_text(p, numbering, bare=True) for p in el.iter(f"{_W}p")}
             if el.tag == f"{_W}tbl":
                 for row in el.iter(f"{_W}tr"):
-                    yield row, _docx_row_text(row)
+                    yield row, " | ".join(docx_cell_paragraphs(tc, cells) for tc in row.iter(f"{_W}tc"))
 
 
-def _docx_row_text(row) -> str:
-    """A table row as one line, its cells joined by « | » (a row of a list of documents is a clause)."""
-    return " | ".join(" ".join(_docx_par_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in row.iter(f"{_W}tc"))
+def numbered_text(p, numbering=None, nest: bool = False, bare: bool = False) -> str:
+    """A paragraph's text with the number Word draws before it, unless the text already starts with one; with
+    ``bare`` (table cells), an empty numbered paragraph is its number alone."""
+    text = _docx_par_text(p)
+    label = numbering.label(p, nest=nest) if numbering is not None else None
+    if label and text.strip() and not _TYPED_NUMBER.match(text):
+        return f"{label} {text.lstrip()}"
+    if bare and label and not text.strip():
+        return label  # an auto-numbered «№» cell: the number is its whole text
+    return text
+
+
+def docx_cell_paragraphs(tc, texts: dict) -> str:
+    """A table cell's text: its paragraphs (as ``texts`` read them) joined by spaces."""
+    return " ".join(texts[p] for p in tc.iter(f"{_W}p")).strip()
 
 
 def _docx_par_text(p) -> str:

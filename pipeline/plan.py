@@ -543,7 +543,8 @@ def _html_grid(table, origins) -> list[list[_Cell]]:
 
 
 def _docx_blocks(data: bytes, path) -> list:
-    """Paragraphs and tables of a DOCX in body order. Table grids are built from the XML: «gridSpan» repeats
+    """Paragraphs and tables of a DOCX in body order, with the numbers Word's auto-numbering draws (a plan's «№»
+    column is often a numbered list with empty cells). Table grids are built from the XML: «gridSpan» repeats
     a cell across columns, «vMerge» continues the cell above (python-docx's cell objects cannot be told
     apart reliably, their ids are reused)."""
     import io
@@ -551,11 +552,14 @@ def _docx_blocks(data: bytes, path) -> list:
 
     from lxml import etree
 
-    from .ingest import _docx_par_text
+    from .docx_numbering import read_numbering
+    from .ingest import numbered_text
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     try:
-        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        root = etree.fromstring(zf.read("word/document.xml"))
+        numbering = read_numbering(zf)
     except zipfile.BadZipFile:
         raise TarazaError(path, "not a valid DOCX (the file is not a ZIP archive)")
     except KeyError:
@@ -567,10 +571,13 @@ def _docx_blocks(data: bytes, path) -> list:
     origins = iter(range(1, 10**9))
     for el in body if body is not None else []:
         if el.tag == f"{w}p":
-            t = normalize_line(_docx_par_text(el))
+            t = normalize_line(numbered_text(el, numbering))
             if t:
                 blocks.append(("p", t))
-        elif el.tag == f"{w}tbl":
+            continue
+        # every paragraph of the element once, in document order (Word's list counters run through tables)
+        texts = {p: normalize_line(numbered_text(p, numbering, bare=True)) for p in el.iter(f"{w}p")}
+        if el.tag == f"{w}tbl":
             grid: list[list[_Cell]] = []
             for tr in el.iter(f"{w}tr"):
                 if tr.getparent() is not el:
@@ -585,7 +592,7 @@ def _docx_blocks(data: bytes, path) -> list:
                     if vmerge is not None and vmerge.get(f"{w}val", "continue") == "continue" and grid and col < len(grid[-1]):
                         cell = grid[-1][col]
                     else:
-                        paragraphs = [normalize_line(_docx_par_text(p)) for p in tc.findall(f"{w}p")]
+                        paragraphs = [texts[p] for p in tc.findall(f"{w}p")]
                         cell = _Cell([p for p in paragraphs if p], next(origins))
                     row += [cell] * span
                 grid.append(row)

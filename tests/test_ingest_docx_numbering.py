@@ -233,3 +233,23 @@ def test_parse_shows_kyrgyz_labels_beside_unchanged_paths(tmp_path):
     ru.write_text("Статья 1. Выдача\n1. Разрешение выдается органом.\n2. Орган вправе отказать.\n", encoding="utf-8")
     out = json.loads(CliRunner().invoke(main, ["parse", str(ru), "--json", "--clauses"]).output)
     assert [(c["path"], c["label"]) for c in out["clauses"]] == [("ст. 1 ч. 1", "ст. 1 ч. 1"), ("ст. 1 ч. 2", "ст. 1 ч. 2")]
+
+
+def test_numbered_paragraphs_in_table_cells_keep_their_numbers(tmp_path):
+    """A draft's table of documents whose «№» cells are Word's List Number (user audit 2): the row reads as the
+    author sees it, «1. | заявление», and the body list after the table counts on from where Word does."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(MADE_UP_NOTE)
+    d.add_paragraph("Статья 1. Перечень документов")
+    t = d.add_table(rows=2, cols=2)
+    for r, text in enumerate(["заявление", "копия паспорта"]):
+        t.cell(r, 0).paragraphs[0].style = d.styles["List Number"]
+        t.cell(r, 1).text = text
+    d.add_paragraph("Документы подаются лично.", style="List Number")
+    path = tmp_path / "made-up-draft-table-numbers.ru.docx"
+    d.save(path)
+    lines = read_document(path).text.split("\n")
+    assert "1. | заявление" in lines and "2. | копия паспорта" in lines
+    assert "3. Документы подаются лично." in lines

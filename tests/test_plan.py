@@ -577,3 +577,29 @@ def test_header_synonyms(header, field):
     from pipeline.plan import header_field
 
     assert header_field(header) == field
+
+
+def test_docx_plan_whose_number_column_is_word_numbering(tmp_path):
+    """A MADE-UP flat plan whose «№» cells are empty paragraphs numbered by Word's List Number (user audit 2):
+    the measures keep the numbers the reader sees, not rows without a reference."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("ВЫМЫШЛЕННЫЙ ПРИМЕР ДЛЯ ТЕСТОВ (MADE UP): не настоящий документ")
+    d.add_paragraph("План мероприятий по противодействию коррупции в вымышленном ведомстве на 2026 год")
+    rows = [("Провести антикоррупционную экспертизу приказов ведомства", "IV квартал 2026 года", "Минюст",
+             "Экспертиза проведена"),
+            ("Создать горячую линию для сообщений о коррупции", "II квартал 2026 года", "МВД", "Линия работает"),
+            ("Опубликовать сведения о закупках на сайте", "ежеквартально", "Минфин", "Сведения опубликованы")]
+    t = d.add_table(rows=len(rows) + 1, cols=5)
+    for c, h in enumerate(["№", "Мероприятие", "Срок", "Ответственные", "Ожидаемый результат"]):
+        t.cell(0, c).text = h
+    for r, values in enumerate(rows, start=1):
+        t.cell(r, 0).paragraphs[0].style = d.styles["List Number"]  # Word draws «1.», «2.», «3.»
+        for c, v in enumerate(values, start=1):
+            t.cell(r, c).text = v
+    p = tmp_path / "made-up-plan-autonum.ru.docx"
+    d.save(p)
+    plan = parse_plan(p)
+    assert [m.ref for m in plan.measures] == ["1", "2", "3"]
+    assert plan.measure("2").text.startswith("Создать горячую линию")
