@@ -170,6 +170,9 @@ def monitor(ctx, plan_path, as_of, limit, as_json):
                      the site takes these too)
       отчитались     the bodies whose own reports were matched to it, named as in «ответственные»
                      (reporting_text; registry ids in reporting)
+      НКО            what reports by no accountable body (an NGO's alternative report, a report with no
+                     stated author) say (civil_status), «≠» before it when that differs from the bodies' own
+                     latest status (disputed)
 
     \b
     Example:
@@ -190,17 +193,20 @@ def monitor(ctx, plan_path, as_of, limit, as_json):
         for r in shown:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    click.echo(f"{'№':>6}  {'итог':25}  {'срок':8}  {'статус':12}  {'фрагм.':>6}  {'ответственные':30}  отчитались")
+    click.echo(f"{'№':>6}  {'итог':25}  {'срок':8}  {'статус':12}  {'НКО':14}  {'фрагм.':>6}  "
+               f"{'ответственные':30}  отчитались")
     for r in shown:
+        civil = ("≠ " if r["disputed"] else "") + STATUS_RU.get(r["civil_status"], "-")
         click.echo(f"{r['ref']:>6}  {FLAG_RU[r['flag']]:25}  {r['deadline_end'] or '-':8}  "
-                   f"{STATUS_RU.get(r['latest_status'], '-'):12}  {r['evidence']:>6}  "
+                   f"{STATUS_RU.get(r['latest_status'], '-'):12}  {civil:14}  {r['evidence']:>6}  "
                    f"{r['responsible_text'][:30]:30}  {r['reporting_text'] or '-'}")
     n = len(rows)
     counts = {f: sum(r["flag"] == f for r in rows) for f in FLAG_RU}
     click.echo(f"Мероприятий: {n}; " + "; ".join(f"{FLAG_RU[f]}: {c}" for f, c in counts.items())
-               + f" (на {rows[0]['as_of'] if rows else as_of})")
+               + f"; оспорено НКО: {sum(r['disputed'] for r in rows)} (на {rows[0]['as_of'] if rows else as_of})")
     click.echo("фрагм. — сколько фрагментов отчётов сопоставлено с мероприятием (копии одного отчёта считаются "
-               "один раз); отчитались — органы, чьи собственные отчёты сопоставлены (отчёт НКО сюда не входит). "
+               "один раз); отчитались — органы, чьи собственные отчёты сопоставлены (отчёт НКО сюда не входит); НКО — статус "
+               "по отчётам НКО и отчётам без автора, «≠» — он расходится со словами органов. "
                "Үзүндүлөр — иш-чарага тиешелүү отчет үзүндүлөрүнүн саны; отчет бергендер — өз отчету бар органдар.")
 
 

@@ -3,7 +3,10 @@
 Evidence is a rank-1 match of a report passage to a measure. The same report often comes twice (the DOCX an
 agency sent and a TXT or PDF copy of it), so a measure's evidence counts distinct passage texts, not rows.
 Per agency, what a body reported itself is kept apart from what others (a co-responsible body, an NGO)
-reported on the measures it shares: an NGO reads this table to see who did not report.
+reported on the measures it shares: an NGO reads this table to see who did not report. Per measure, what
+reports by no accountable body (an NGO's alternative report, a report without a stated author) say is kept
+beside the bodies' own word, and a measure where the two disagree is marked disputed: that disagreement is
+what an alternative report is written about.
 """
 from __future__ import annotations
 
@@ -59,6 +62,18 @@ def _latest_status(items: list[dict]) -> tuple[str, str]:
     return latest_date, aggregate_status([it["status"] for it in items if (it["report_date"] or "") == latest_date])
 
 
+def _by_accountable_author(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The passages of reports by an accountable body, and the others (NGOs, international bodies, no author)."""
+    own = [it for it in items if any(accountable(a) for a in it["agencies"])]
+    return own, [it for it in items if it not in own]
+
+
+def disputed(official: str, civil: str) -> bool:
+    """The bodies' latest word and an NGO's latest word on a measure are both a definite status and differ."""
+    definite = ("done", "in_progress", "not_done")
+    return official in definite and civil in definite and official != civil
+
+
 def compute_coverage(db, plan, as_of: str) -> list[dict]:
     """Per-measure and per-agency coverage of a plan from the matches in the database. Writes measure_coverage
     and agency_coverage; returns the measure rows in the order of :data:`FLAGS`, then plan order."""
@@ -86,6 +101,7 @@ def compute_coverage(db, plan, as_of: str) -> list[dict]:
                     reporting.append(a)
         reporting_names = [written.get(a) or (reg.get(a).name(plan.language) if reg.get(a) else a) for a in reporting]
         latest_date, latest_status = _latest_status(items)
+        official, civil = (_latest_status(part)[1] for part in _by_accountable_author(items))
         end = m.deadline.end or (m.deadline.start if m.deadline.start else None)
         past = bool(end) and end < as_of_month and not m.deadline.recurring
         if not items:
@@ -98,6 +114,7 @@ def compute_coverage(db, plan, as_of: str) -> list[dict]:
             "responsible": dumps(responsible), "responsible_text": ", ".join(a.abbr for a in m.agencies),
             "reporting": dumps(reporting), "reporting_text": ", ".join(reporting_names),
             "latest_status": latest_status, "latest_report_date": latest_date,
+            "civil_status": civil, "disputed": int(disputed(official, civil)),
             "evidence": len({it["key"] for it in items}),
             "figures": dumps(sorted(figs.get(m.ref, ()))), "flag": flag, "as_of": as_of,
         })

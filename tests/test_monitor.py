@@ -128,7 +128,7 @@ def test_monitor_table_speaks_russian_and_json_keeps_codes(plan, tmp_path):
     table = runner.invoke(main, ["--db", str(dbp), "monitor", "--plan", str(SEED_PLAN), "--as-of", AS_OF])
     assert table.exit_code == 0, table.output
     head, *lines = table.output.splitlines()
-    for word in ("№", "итог", "срок", "статус", "фрагм.", "ответственные", "отчитались"):
+    for word in ("№", "итог", "срок", "статус", "НКО", "фрагм.", "ответственные", "отчитались"):
         assert word in head, word
     assert not any(w in head for w in ("ref", "flag", "ev ", "responsible", "reporting"))
     row = next(l for l in lines if l.split()[0] == "1.4")
@@ -137,3 +137,19 @@ def test_monitor_table_speaks_russian_and_json_keeps_codes(plan, tmp_path):
     js = runner.invoke(main, ["--db", str(dbp), "monitor", "--plan", str(SEED_PLAN), "--as-of", AS_OF, "--json"])
     r14 = next(json.loads(l) for l in js.output.splitlines() if json.loads(l)["ref"] == "1.4")
     assert r14["flag"] == "overdue_not_done" and r14["latest_status"] == "not_done" and r14["reporting"] == '["minjust"]'
+
+
+def test_an_ngo_that_says_otherwise_marks_the_measure_disputed(db, plan):
+    """User audit 2: an NGO's alternative report stays out of «reporting» but must leave a trace in the row."""
+    pid = store_plan(db, plan)
+    add_report(db, pid, "minjust", ["minjust"], "2016-12-20", [("16", "done", ON_16), ("1.4", "not_done", ON_1_4)])
+    # made up: an NGO writes that the expertise was a formality, and agrees on 1.4
+    add_report(db, pid, "ngo", [], "2017-01-15", [("16", "not_done", "Экспертиза проводилась формально и не проведена."),
+                                                   ("1.4", "not_done", "Закон так и не разработан.")])
+    by_ref = {r["ref"]: r for r in compute_coverage(db, plan, AS_OF)}
+    assert by_ref["16"]["civil_status"] == "not_done" and by_ref["16"]["disputed"] == 1
+    assert json.loads(by_ref["16"]["reporting"]) == ["minjust"]
+    assert by_ref["1.4"]["civil_status"] == "not_done" and by_ref["1.4"]["disputed"] == 0
+    assert by_ref["2.1"]["civil_status"] == "" and by_ref["2.1"]["disputed"] == 0
+    stored = db.execute("select disputed from measure_coverage where measure_id = ?", [f"{pid}:16"]).fetchone()
+    assert stored == (1,)
