@@ -26,7 +26,9 @@ The on-plan passages are also the matcher's worked examples (the `examples` chan
 those channels are computed here from one passage × example similarity matrix with a mask (``memory_mask``): a
 passage never sees its own example nor the translations of it in the other language (same file, same refs: many
 Kyrgyz `brief` items of made-up-match-reports.yml are the Russian ones translated), and within a fold no passage
-sees the examples of the held-out fold; the final all-data choice masks each passage's own example only.
+sees the examples of the held-out fold; the final all-data choice masks each passage's own example only. The abstention model's neighbour features
+(pipeline.match.neighbour_features: nearest worked examples against nearest made-up off-plan passages) are stricter:
+a row never sees the memory passages of its own fold nor of the held-out fold (Scored.set_neighbours).
 
     python -m bench.match_calibrate [--profile embed|lexical] [--folds 5] [--codes 100]
                                     [--features base|rel|words|rel+words] [--write]
@@ -46,7 +48,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from pipeline.match import (MeasureIndex, _z, abstain_features, load_config, load_plan, logistic_probability,
-                            passage_words)
+                            neighbour_features, passage_words)
 from pipeline.match_examples import EXAMPLES_DIR, read_index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +73,12 @@ FEATURE_SETS = {"base": ("z", "margin", "raw_"), "rel": ("z", "margin", "raw_", 
                              "gap_examples_terms"),
                 # + every channel's own best value and lead
                 "words+top": ("z", "margin", "raw_", "words", "top_", "gap_"),
-                "all": ("z", "margin", "raw_", "rel_", "words", "top_", "gap_")}
+                "all": ("z", "margin", "raw_", "rel_", "words", "top_", "gap_"),
+                # + kNN evidence from the worked examples against the made-up off-plan passages
+                # (pipeline.match.neighbour_features): every one, or the leads and kNN shares only
+                "words+nb": ("z", "margin", "raw_", "words", "near_", "knn_"),
+                "words+lead": ("z", "margin", "raw_", "words", "near_lead_", "knn_off_"),
+                "words+near": ("z", "margin", "raw_", "words", "near_")}
 CUT_RULES = ("each", "pooled", "mean")
 # How the off-plan kinds set the cut (abstention_cut). Until the 14th session `each`: every report-like kind (and
 # codes where CUT_KINDS_BY_PAIR says so) abstained ≥ 75 % out-of-fold, so the hardest kind set the cut and the others
@@ -106,7 +113,10 @@ CUT_KINDS = ("brief", "news", "report", "clip")
 # (top-1 with abstention 0.582 → 0.610, top-3 0.671 → 0.747), so by the rule codes left that cut; lexical KY news
 # stay at 0.667 either way, so codes still set the lexical Kyrgyz cut.
 CUT_KINDS_BY_PAIR = {("lexical", "same"): ("brief", "news", "report", "clip", "codes")}
-DEFAULT_FEATURES = "words"
+# `words+nb` since the 15th session: the kNN evidence of pipeline.match.neighbour_features (how near a passage is to
+# the worked examples against the made-up off-plan passages) on top of `words`; 5-fold held-out (rules/match.yml
+# `neighbours` has the figures) fewer on-plan passages abstained in both profiles and languages at the same floor.
+DEFAULT_FEATURES = "words+nb"
 
 
 def load_cases() -> dict:
@@ -192,7 +202,35 @@ class Scored:
             rows = [dict(c, text=self.texts[k]) if isinstance(c, dict) else {"text": self.texts[k]}
                     for k, c in enumerate(meta)]
             self.ex_own = own_examples(rows, lang, index.examples)
+        # the memory of neighbour_features (examples, then made-up off-plan passages), per row once
+        self.nb_sims: dict[str, np.ndarray] = {}
+        self.nb: list[dict] = [{} for _ in self.texts]
+        if index.counterexamples:
+            sims = [index.neighbour_similarities(t, lang) for t in self.texts]
+            self.nb_sims = {c: np.stack([d[c] for d in sims]) for c in sims[0]}
+            memory = [e.text for e in index.examples + index.counterexamples]
+            where = {t: k for k, t in enumerate(self.texts)}
+            # which row each memory passage is (−1: none), so a fold's rows can be hidden from the others
+            self.nb_row = np.array([where.get(t, -1) for t in memory])
         self.set_memory(())
+
+    def set_neighbours(self, fold_of: np.ndarray, held_fold: int | None = None) -> "Scored":
+        """neighbour_features of every row, out of fold: a row sees no memory passage of its own fold nor of the
+        held-out fold ``held_fold`` (at run time a passage meets a memory written apart from it, and the passages
+        of one writer or one batch resemble each other), and only those in its own language."""
+        if not self.nb_sims:
+            return self
+        cfg = self.index.cfg.get("neighbours") or {}
+        k, knn = int(cfg.get("top_k", 1)), int(cfg.get("knn", 10))
+        mem_fold = np.where(self.nb_row >= 0, fold_of[np.maximum(self.nb_row, 0)], -1)
+        lang_ok = self.index._nb_lang == self.lang
+        for r in range(len(self.texts)):
+            usable = lang_ok & (mem_fold != fold_of[r]) & (self.nb_row != r)
+            if held_fold is not None:
+                usable &= mem_fold != held_fold
+            self.nb[r] = neighbour_features({c: v[r] for c, v in self.nb_sims.items()}, self.index._nb_off, usable,
+                                            k, knn)
+        return self
 
     def set_memory(self, held_out) -> "Scored":
         """Recompute the `examples` channels with each row's own examples and those of ``held_out`` rows masked."""
@@ -235,7 +273,11 @@ class Scored:
         f = self.fused(w, rows)
         feats = [abstain_features(f[k], {c: self.raw[c][r] for c in channels or self.channels}, self.words[r])
                  for k, r in enumerate(rows)]
-        prefixes = FEATURE_SETS[feature_set]
+        if channels is None or set(channels) & set(MeasureIndex.EXAMPLE_CHANNELS):
+            # (a plan without worked examples has no off-plan memory either)
+            for d, r in zip(feats, rows):
+                d.update(self.nb[r])
+        prefixes = FEATURE_SETS[feature_set] if isinstance(feature_set, str) else tuple(feature_set)
         names = sorted(n for n in feats[0] if any(n == p or (p.endswith("_") and n.startswith(p)) for p in prefixes))
         X = np.array([[d[n] for n in names] for d in feats])
         best = f.argmax(axis=1)
@@ -343,7 +385,7 @@ def held_out(s: Scored, rows, w: dict, a: dict) -> dict:
     top-1/top-3, top-1/top-3 of what is kept (an abstained passage is a miss), abstained; off-plan `off_<kind>`:
     n, abstained."""
     rows = list(rows)
-    names, X, on, right = s.features(w, rows, "all")
+    names, X, on, right = s.features(w, rows, a["features"])
     p = np.array([logistic_probability(a, dict(zip(names, x))) for x in X])
     keep = p >= a["cut"]
     top3 = np.argsort(-s.fused(w, rows), axis=1)[:, :3]
@@ -470,10 +512,14 @@ def main() -> None:
         rng.shuffle(on_rows)
         rng.shuffle(off_rows)
         folds = [on_rows[k::args.folds] + off_rows[k::args.folds] for k in range(args.folds)]
+        fold_of = np.zeros(n, dtype=int)
+        for k, f in enumerate(folds):
+            fold_of[f] = k
         tot: dict = {}
         for k, test in enumerate(folds if not args.no_held_out else ()):
             train = [r for j, f in enumerate(folds) if j != k for r in f]
             s.set_memory(test)   # the held-out fold is nobody's worked example
+            s.set_neighbours(fold_of, k)
             w = choose_weights(s, train, channels, start, objective=args.objective)
             a = fit_abstention(s, train, w, args.min_abstain, args.folds, args.features, cut_kinds, cut_rule=cut_rule)
             add_counts(tot, held_out(s, test, w, a))
@@ -482,6 +528,7 @@ def main() -> None:
               f"chosen on the other folds)")
         rows = list(range(n))
         s.set_memory(())   # all data: each passage without its own example
+        s.set_neighbours(fold_of)   # and without its own fold's passages as neighbours
         if not args.no_held_out:
             print_counts(tot)
             w = choose_weights(s, rows, channels, start, objective=args.objective)

